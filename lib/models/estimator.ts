@@ -1,0 +1,46 @@
+/**
+ * The estimator contract every classifier follows (scikit-learn's, in TypeScript).
+ *
+ * - The constructor stores parameters and does nothing else.
+ * - `fit(X, y, weights?)` learns and returns `this`; it never changes parameters.
+ * - `predictProba(X)` returns all class probabilities at once as an n x k row-major matrix.
+ * - `toJSON()` carries `kind` and `formatVersion`; each model module has a `load(json)` that checks them.
+ * - Predicting before fitting throws a CandlelabError that says to call `fit` first.
+ * - Seeded: the same data, parameters and seed give an identical model and predictions.
+ *
+ * @module
+ */
+
+/** Feature matrix, column-major: one Float64Array per feature, all the same length. */
+export interface FeatureMatrix {
+  names: string[];
+  columns: Float64Array[];
+  nRows: number;
+}
+
+/** Class probabilities, row-major n x k: `data[i * k + c]`. */
+export interface ProbaMatrix {
+  nRows: number;
+  nClasses: number;
+  data: Float64Array;
+}
+
+/** Serialised model: always has a kind and a format version. */
+export interface ModelJSON {
+  kind: string;
+  formatVersion: number;
+  params: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The contract. Classes are integers 0..nClasses-1 (see `lib/labels/classes.ts` for their meaning). */
+export interface Estimator {
+  readonly kind: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  fit(X: FeatureMatrix, y: Int32Array, weights?: Float64Array): this | Promise<this>;
+  predictProba(X: FeatureMatrix): ProbaMatrix;
+  predict(X: FeatureMatrix): Int32Array;
+  /** Impurity-based importance per feature name, summing to 1. */
+  featureImportance(): Record<string, number>;
+  toJSON(): ModelJSON;
+}

@@ -1,0 +1,17 @@
+/**
+ * The one error class of Candlelab's own. Messages follow the house rule:
+ * the action that failed, why, the current value, and what to do next.
+ *
+ * @example
+ * ```ts
+ * import { CandlelabError } from "./errors.ts";
+ * const e = new CandlelabError("Cannot build labels: horizon must be a positive integer, current value is 0");
+ * console.assert(e.name === "CandlelabError");
+ * ```
+ */
+export class CandlelabError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CandlelabError";
+  }
+}
