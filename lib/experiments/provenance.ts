@@ -1,0 +1,132 @@
+/**
+ * Where a run's code came from: git commit and dirty flag, Deno and library versions, selected
+ * environment variables. Everything degrades to `null` / omitted when git or a permission is missing.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { scrubSecrets } from "./scrub.ts";
+
+/** Libraries whose versions are recorded by default (read from `node_modules/<pkg>/package.json`). */
+export const RECORDED_LIBRARIES = [
+  "arquero",
+  "@duckdb/node-api",
+  "@duckdb/duckdb-wasm",
+  "zod",
+  "yaml",
+  "apache-arrow",
+  "hyparquet",
+  "ml-random-forest",
+  "@observablehq/plot",
+] as const;
+
+/** Git commit of the working tree and whether it has uncommitted changes. */
+export interface CodeVersion {
+  commit: string | null;
+  dirty: boolean | null;
+}
+
+function _granted(desc: Deno.PermissionDescriptor): boolean {
+  try {
+    return Deno.permissions.querySync(desc).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+async function _git(args: string[], cwd: string): Promise<string | null> {
+  // Query first so a terminal never gets a permission prompt.
+  if (!_granted({ name: "run", command: "git" })) return null;
+  try {
+    const out = await new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "null" }).output();
+    return out.success ? new TextDecoder().decode(out.stdout) : null;
+  } catch {
+    return null; // no git binary, no --allow-run, or no read permission on cwd
+  }
+}
+
+/**
+ * `git rev-parse HEAD` and `git status --porcelain` in `cwd`; `null` fields when git is unavailable,
+ * not permitted, or `cwd` is not a repository.
+ *
+ * @example
+ * ```ts
+ * import { codeVersion } from "./provenance.ts";
+ * const v = await codeVersion(await Deno.makeTempDir());
+ * console.assert(v.commit === null && v.dirty === null);
+ * ```
+ */
+export async function codeVersion(cwd: string): Promise<CodeVersion> {
+  const head = await _git(["rev-parse", "HEAD"], cwd);
+  const commit = head?.trim().match(/^[0-9a-f]{40,64}$/) ? head.trim() : null;
+  if (commit === null) return { commit: null, dirty: null };
+  const status = await _git(["status", "--porcelain"], cwd);
+  return { commit, dirty: status === null ? null : status.trim().length > 0 };
+}
+
+/**
+ * Versions of `libraries` installed under `<projectRoot>/node_modules`; a missing or unreadable one
+ * is left out.
+ *
+ * @example
+ * ```ts
+ * import { libraryVersions } from "./provenance.ts";
+ * const v = await libraryVersions(".", ["zod", "no-such-package"]);
+ * console.assert(typeof v.zod === "string" && !("no-such-package" in v));
+ * ```
+ */
+export async function libraryVersions(
+  projectRoot: string,
+  libraries: readonly string[] = RECORDED_LIBRARIES,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const lib of libraries) {
+    try {
+      const pkg = JSON.parse(await Deno.readTextFile(join(projectRoot, "node_modules", lib, "package.json")));
+      if (typeof pkg.version === "string") out[lib] = pkg.version;
+    } catch {
+      // not installed or not readable: leave it out
+    }
+  }
+  return out;
+}
+
+/** Prefixes of environment variables recorded in run.json (values scrubbed). */
+export const RECORDED_ENV_PREFIXES = ["CANDLELAB_", "DENO_"] as const;
+
+/**
+ * The environment variables worth recording (CANDLELAB_*, DENO_*, TZ) from `env`, with secrets
+ * scrubbed. Pass `Deno.env.toObject()`; without --allow-env pass `{}`.
+ *
+ * @example
+ * ```ts
+ * import { recordedEnv } from "./provenance.ts";
+ * const e = recordedEnv({ CANDLELAB_MODE: "x", DENO_AUTH_TOKENS: "t@h", HOME: "/root" });
+ * console.assert(e.CANDLELAB_MODE === "x" && e.DENO_AUTH_TOKENS === "[scrubbed]" && !("HOME" in e));
+ * ```
+ */
+export function recordedEnv(env: Record<string, string>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (k === "TZ" || RECORDED_ENV_PREFIXES.some((p) => k.startsWith(p))) picked[k] = v;
+  }
+  return scrubSecrets(picked) as Record<string, string>;
+}
+
+/**
+ * `Deno.env.toObject()` when permitted, else `{}`.
+ *
+ * @example
+ * ```ts
+ * import { readEnvIfPermitted } from "./provenance.ts";
+ * console.assert(typeof readEnvIfPermitted() === "object");
+ * ```
+ */
+export function readEnvIfPermitted(): Record<string, string> {
+  if (!_granted({ name: "env" })) return {};
+  try {
+    return Deno.env.toObject();
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `deno task experiments:list [--strategy S] [--json] [--root experiments/runs]`: one line per run.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { CandlelabError } from "../util/errors.ts";
+import { DEFAULT_RUNS_ROOT, formatRunList, listRuns, summariseRun } from "../experiments/list.ts";
+
+/**
+ * Runs the task with `args`; returns the exit code. Output goes to `out` (default stdout).
+ *
+ * @example
+ * ```ts
+ * import { main } from "./experiments_list.ts";
+ * let text = "";
+ * const code = await main(["--root", await Deno.makeTempDir()], (t) => text += t);
+ * console.assert(code === 0 && text.includes("No runs"));
+ * ```
+ */
+export async function main(
+  args: string[],
+  out: (text: string) => void = (t) => console.log(t.trimEnd()),
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = _parse(args);
+  } catch (err) {
+    throw new CandlelabError(
+      `Cannot read the arguments: ${
+        (err as Error).message
+      }; usage: deno task experiments:list [--strategy S] [--json] [--root experiments/runs]`,
+    );
+  }
+  const { values } = parsed;
+  const root = values.root!;
+  const { runs, problems } = await listRuns(root, { strategy: values.strategy });
+  const rows = runs.map(summariseRun);
+  if (values.json) {
+    out(JSON.stringify({ root, runs: rows, problems }, null, 2) + "\n");
+    return 0;
+  }
+  const filter = values.strategy ? ` for strategy ${values.strategy}` : "";
+  out(
+    rows.length === 0
+      ? `No runs under ${root}${filter}.\n`
+      : formatRunList(rows) + `\n\n${rows.length} run(s) under ${root}${filter}\n`,
+  );
+  for (const p of problems) out(`skipped ${p.path}: ${p.message.split("\n")[0]}\n`);
+  return 0;
+}
+
+function _parse(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      strategy: { type: "string" },
+      json: { type: "boolean", default: false },
+      root: { type: "string", default: DEFAULT_RUNS_ROOT },
+    },
+    strict: true,
+  });
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (err) {
+    console.error((err as Error).message);
+    Deno.exit(1);
+  }
+}
