@@ -1,0 +1,66 @@
+/**
+ * Backtest benchmark: 1,000,000 synthetic 1-minute bars (seeded close path) with random class
+ * probabilities. Prints one JSON line per engine: {"stage":"backtest","engine","seconds","cpuSeconds","rows"}.
+ * The policy is the peer's (enter at p >= 0.5, fixed size 1) plus a stop-loss, take-profit and cooldown.
+ * `cpuSeconds` (user + system of this process) is printed beside wall time because the machine is shared.
+ *
+ * Run: `deno run -A bench/backtest.ts [--rows 1000000]`
+ *
+ * @module
+ */
+import process from "node:process";
+import { backtest } from "../lib/backtest/backtest.ts";
+import { CostsSchema, MarketSchema } from "../lib/backtest/config.ts";
+import { peerBacktest } from "../lib/backtest/peer.ts";
+import { randomProba, syntheticBars } from "../lib/backtest/synthetic.ts";
+import { replay } from "../lib/state/replay.ts";
+import { RiskSchema, SignalPolicySchema } from "../lib/strategy/config.ts";
+
+/**
+ * Runs the three engines once each on `rows` bars and returns their timings.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { benchBacktest } from "./backtest.ts";
+ * const out = benchBacktest(1000);
+ * assert.deepEqual(out.map((o) => o.engine), ["vectorised", "peer", "replay-no-persist"]);
+ * ```
+ */
+export function benchBacktest(
+  rows: number,
+): { stage: string; engine: string; seconds: number; cpuSeconds: number; rows: number }[] {
+  const minute = 60_000;
+  const bars = syntheticBars(rows, 42, { intervalMs: minute, vol: 0.001 });
+  const proba = randomProba(rows, 43, 2);
+  const idx = Int32Array.from({ length: rows }, (_, i) => i);
+  const input = {
+    bars,
+    rows: idx,
+    proba,
+    intervalMs: minute,
+    policy: SignalPolicySchema.parse({ entry: 0.5, exit: 0.5, minSize: 1, maxSize: 1 }),
+    risk: RiskSchema.parse({ stopLoss: 0.01, takeProfit: 0.02, cooldownBars: 5 }),
+    costs: CostsSchema.parse({ takerBps: 5, slippage: { kind: "fixed", bps: 1 } }),
+    market: MarketSchema.parse({ kind: "spot" }),
+  };
+  const engines: [string, () => unknown][] = [
+    ["vectorised", () => backtest(input)],
+    ["peer", () => peerBacktest(bars.close, idx, proba, { fee: 5e-4, threshold: 0.5 })],
+    ["replay-no-persist", () => replay({ ...input, db: null, runId: "bench", strategy: "bench" })],
+  ];
+  return engines.map(([engine, run]) => {
+    const c0 = process.cpuUsage();
+    const t = performance.now();
+    run();
+    const seconds = (performance.now() - t) / 1000;
+    const c = process.cpuUsage(c0);
+    return { stage: "backtest", engine, seconds, cpuSeconds: (c.user + c.system) / 1e6, rows };
+  });
+}
+
+if (import.meta.main) {
+  const i = Deno.args.indexOf("--rows");
+  const rows = i >= 0 ? Number(Deno.args[i + 1]) : 1_000_000;
+  for (const line of benchBacktest(rows)) console.log(JSON.stringify(line));
+}

@@ -1,0 +1,13 @@
+/**
+ * Backtests: the bar engine with perpetual funding, metrics, the peer's simple backtest, synthetic inputs.
+ *
+ * @module
+ */
+export * from "./backtest.ts";
+export * from "./config.ts";
+export * from "./engine.ts";
+export * from "./funding.ts";
+export * from "./metrics.ts";
+export * from "./peer.ts";
+export * from "./synthetic.ts";
+export * from "./bars.ts";
