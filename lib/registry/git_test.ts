@@ -1,0 +1,46 @@
+import { assertEquals } from "../validation/_assert.ts";
+import { codeVersion } from "./git.ts";
+
+async function _git(cwd: string, ...args: string[]): Promise<string> {
+  const r = await new Deno.Command("git", {
+    args: ["-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false", ...args],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!r.success) throw new Error(`git ${args.join(" ")} failed: ${new TextDecoder().decode(r.stderr)}`);
+  return new TextDecoder().decode(r.stdout).trim();
+}
+
+Deno.test("codeVersion() records the commit, and a dirty tree with a diff hash that follows the edit", async () => {
+  const dir = await Deno.makeTempDir();
+  await _git(dir, "init", "-q");
+  await Deno.writeTextFile(`${dir}/a.ts`, "export const a = 1;\n");
+  await _git(dir, "add", "a.ts");
+  await _git(dir, "commit", "-q", "-m", "first");
+  const head = await _git(dir, "rev-parse", "HEAD");
+  assertEquals(await codeVersion({ cwd: dir }), { commit: head, dirty: false, diffSha256: null });
+  await Deno.writeTextFile(`${dir}/a.ts`, "export const a = 2;\n");
+  const d1 = await codeVersion({ cwd: dir });
+  await Deno.writeTextFile(`${dir}/a.ts`, "export const a = 3;\n");
+  const d2 = await codeVersion({ cwd: dir });
+  assertEquals([d1.dirty, d2.dirty], [true, true]);
+  assertEquals(d1.diffSha256 !== null && d1.diffSha256 !== d2.diffSha256, true);
+});
+
+Deno.test("codeVersion() ignores files in the output folders (saving a model must not change the next id)", async () => {
+  const dir = await Deno.makeTempDir();
+  await _git(dir, "init", "-q");
+  await Deno.writeTextFile(`${dir}/a.ts`, "x\n");
+  await _git(dir, "add", "a.ts");
+  await _git(dir, "commit", "-q", "-m", "first");
+  await Deno.mkdir(`${dir}/models/trained`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/models/trained/0123.json`, "{}\n");
+  assertEquals((await codeVersion({ cwd: dir })).dirty, false);
+  assertEquals((await codeVersion({ cwd: dir, excludeDirs: [] })).dirty, true);
+});
+
+Deno.test("codeVersion() outside a git checkout records null and why", async () => {
+  const v = await codeVersion({ cwd: await Deno.makeTempDir() });
+  assertEquals([v.commit, v.dirty, v.note?.startsWith("not a git checkout")], [null, null, true]);
+});

@@ -1,0 +1,29 @@
+/**
+ * `deno task registry:compare <id> <id>... [--json] [--root models]`: models side by side; rows that
+ * differ are marked with `*`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { compareModels, DEFAULT_REGISTRY_ROOT, formatComparison } from "../registry/mod.ts";
+import { CandlelabError } from "../util/errors.ts";
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      root: { type: "string", default: DEFAULT_REGISTRY_ROOT },
+      json: { type: "boolean", default: false },
+    },
+  });
+
+  try {
+    const c = await compareModels(values.root, positionals);
+    console.log(values.json ? JSON.stringify(c, null, 2) : formatComparison(c));
+  } catch (err) {
+    console.error(err instanceof CandlelabError ? err.message : err);
+    Deno.exit(1);
+  }
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,68 @@
+/**
+ * `deno task registry:list [--strategy S] [--asset A] [--market spot|perpetual] [--interval I]
+ *  [--metric "macro_f1>=0.3"]... [--dataset SHA256] [--limit N] [--json] [--root models]`
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_REGISTRY_ROOT, findModels, type ModelQuery, parseMetricFilter } from "../registry/mod.ts";
+import { CandlelabError } from "../util/errors.ts";
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      strategy: { type: "string" },
+      asset: { type: "string" },
+      market: { type: "string" },
+      interval: { type: "string" },
+      metric: { type: "string", multiple: true },
+      dataset: { type: "string" },
+      limit: { type: "string" },
+      json: { type: "boolean", default: false },
+      root: { type: "string", default: DEFAULT_REGISTRY_ROOT },
+    },
+  });
+
+  try {
+    if (values.market && values.market !== "spot" && values.market !== "perpetual") {
+      throw new CandlelabError(
+        `Cannot list models: --market must be spot or perpetual, current value is ${values.market}`,
+      );
+    }
+    const q: ModelQuery = {
+      strategy: values.strategy,
+      asset: values.asset,
+      market: values.market as ModelQuery["market"],
+      interval: values.interval,
+      datasetSha256: values.dataset,
+      metrics: (values.metric ?? []).map(parseMetricFilter),
+      limit: values.limit ? Number(values.limit) : undefined,
+    };
+    const { models, refresh } = await findModels(values.root, q);
+    for (const p of refresh.problems) console.error(`warning: skipped ${p.file}: ${p.reason}`);
+    if (values.json) {
+      console.log(JSON.stringify(models, null, 2));
+    } else if (models.length === 0) {
+      console.log(`No models in ${values.root} match.`);
+    } else {
+      const rows = models.map((m) => [
+        m.id,
+        m.created.slice(0, 19) + "Z",
+        m.strategy,
+        `${m.asset} ${m.market} ${m.interval}`,
+        m.model.kind,
+        m.metrics.macro_f1 === undefined ? "-" : m.metrics.macro_f1.toFixed(4),
+        m.metrics.accuracy === undefined ? "-" : m.metrics.accuracy.toFixed(4),
+        m.parent ?? "-",
+      ]);
+      const head = ["id", "created", "strategy", "market", "model", "macro_f1", "accuracy", "parent"];
+      const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+      for (const r of [head, ...rows]) console.log(r.map((c, j) => c.padEnd(w[j])).join("  ").trimEnd());
+    }
+  } catch (err) {
+    console.error(err instanceof CandlelabError ? err.message : err);
+    Deno.exit(1);
+  }
+}
+
+if (import.meta.main) await main();

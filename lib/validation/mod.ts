@@ -1,0 +1,10 @@
+/**
+ * Time-series evaluation: splits with derived gaps, the walk-forward runner, metrics, importance, config.
+ *
+ * @module
+ */
+export * from "./splits.ts";
+export * from "./walk_forward.ts";
+export * from "./metrics.ts";
+export * from "./importance.ts";
+export * from "./config.ts";

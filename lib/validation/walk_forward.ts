@@ -1,0 +1,246 @@
+/**
+ * Runs an estimator over time-series splits and keeps only out-of-fold predictions: every probability
+ * in the result was made by a model that never trained on that row nor on any row within the gap.
+ *
+ * Final-model policy: with `finalModel: true`, one more model is fitted on every row `[0, n)` (strided by
+ * the same `maxTrainRows` cap) after the folds. It is the model to register and deploy; its metrics are
+ * the out-of-fold ones, never a score on its own training rows.
+ *
+ * A contiguous, unstrided training range is passed to `fit` as views of `X` (no copy): models must not
+ * modify their input.
+ *
+ * @module
+ */
+import type { Estimator, FeatureMatrix, ModelJSON, ProbaMatrix } from "../models/estimator.ts";
+import { CandlelabError } from "../util/errors.ts";
+import { type ClassificationReport, classificationReport } from "./metrics.ts";
+import { type PermutationImportance, permutationImportance } from "./importance.ts";
+import { checkSplits, type Split, trainIndices } from "./splits.ts";
+
+/** Fitted-model info and metrics of one fold. */
+export interface FoldResult {
+  fold: number;
+  /** Training rows before the stride. */
+  trainRows: number;
+  trainRowsUsed: number;
+  stride: number;
+  testStart: number;
+  testEnd: number;
+  fitMs: number;
+  predictMs: number;
+  metrics: ClassificationReport;
+  featureImportance: Record<string, number>;
+  /** Drop in macro-F1 per shuffled feature on this fold's test rows, when `permutation` was asked. */
+  permutationImportance?: PermutationImportance[];
+  model: ModelJSON;
+}
+
+/** What {@link walkForward} returns. */
+export interface WalkForwardResult {
+  folds: FoldResult[];
+  /** Row index (into X / y) of each out-of-fold prediction, increasing. */
+  rows: Int32Array;
+  /** Fold number of each out-of-fold row. */
+  foldOf: Int32Array;
+  /** Out-of-fold probabilities, row i of `proba` belongs to `rows[i]`. */
+  proba: ProbaMatrix;
+  /** Metrics over all out-of-fold rows together. */
+  overall: ClassificationReport;
+  /** Fitted on all rows when `finalModel` was asked. */
+  finalModel?: Estimator;
+}
+
+/** Progress event passed to `onProgress`. */
+export interface WalkForwardProgress {
+  fold: number;
+  folds: number;
+  stage: "fit" | "predict" | "done" | "final";
+  /** Within a fit: work done and total, as the model reports it (trees, rounds). */
+  done?: number;
+  total?: number;
+}
+
+/** Options of {@link walkForward}. */
+export interface WalkForwardRunOptions {
+  X: FeatureMatrix;
+  /** Class indices 0..k-1, one per row of X. */
+  y: Int32Array;
+  weights?: Float64Array;
+  /** From `walkForwardSplits` or `purgedKFoldSplits`; checked with `checkSplits` before any fit. */
+  folds: Split[];
+  /** A fresh, unfitted estimator per fold (fold 0 = final model). */
+  makeModel: (fold: number) => Estimator;
+  onProgress?: (p: WalkForwardProgress) => void;
+  /** Also fit a model on all rows (see the module doc). Default false. */
+  finalModel?: boolean;
+  /** Cap on the final model's training rows (stride = ceil(n / max)). */
+  maxTrainRows?: number;
+  /** Permutation importance on each test fold (seeded; the fold number is added to the seed). */
+  permutation?: { seed: number; repeats: number };
+}
+
+/**
+ * Rows of a feature matrix, copied, in the order of `idx`.
+ *
+ * @example
+ * ```ts
+ * import { takeRows } from "./walk_forward.ts";
+ * const X = { names: ["a"], columns: [Float64Array.of(1, 2, 3)], nRows: 3 };
+ * console.assert(takeRows(X, Int32Array.of(2, 0)).columns[0].join() === "3,1");
+ * ```
+ */
+export function takeRows(X: FeatureMatrix, idx: Int32Array): FeatureMatrix {
+  const columns = X.columns.map((col) => {
+    const out = new Float64Array(idx.length);
+    for (let i = 0; i < idx.length; i++) out[i] = col[idx[i]];
+    return out;
+  });
+  return { names: X.names, columns, nRows: idx.length };
+}
+
+/**
+ * A contiguous row range `[start, end)` of a feature matrix, as views (no copy).
+ *
+ * @example
+ * ```ts
+ * import { sliceRows } from "./walk_forward.ts";
+ * const X = { names: ["a"], columns: [Float64Array.of(1, 2, 3)], nRows: 3 };
+ * console.assert(sliceRows(X, 1, 3).columns[0].join() === "2,3");
+ * ```
+ */
+export function sliceRows(X: FeatureMatrix, start: number, end: number): FeatureMatrix {
+  return { names: X.names, columns: X.columns.map((c) => c.subarray(start, end)), nRows: end - start };
+}
+
+function _take<T extends Int32Array | Float64Array>(a: T, idx: Int32Array): T {
+  const out = new (a.constructor as new (n: number) => T)(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+  return out;
+}
+
+/** Training rows of a split: views when they are one contiguous range (no copy), else gathered. */
+function _trainRows(
+  X: FeatureMatrix,
+  y: Int32Array,
+  w: Float64Array | undefined,
+  split: Split,
+  idx: Int32Array,
+) {
+  if (split.stride === 1 && split.train.length === 1) {
+    const { start, end } = split.train[0];
+    return { X: sliceRows(X, start, end), y: y.subarray(start, end), w: w?.subarray(start, end) };
+  }
+  return { X: takeRows(X, idx), y: _take(y, idx), w: w ? _take(w, idx) : undefined };
+}
+
+/**
+ * Fits one model per split and collects the out-of-fold probabilities and metrics.
+ *
+ * @example
+ * ```ts
+ * import { walkForward } from "./walk_forward.ts";
+ * import { walkForwardSplits } from "./splits.ts";
+ * import { ClassPrior } from "./_test_estimators.ts";
+ * const n = 60;
+ * const X = { names: ["x"], columns: [Float64Array.from({ length: n }, (_, i) => i)], nRows: n };
+ * const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+ * const folds = walkForwardSplits({ n, folds: 2, gap: { before: 2, after: 2 } });
+ * const r = await walkForward({ X, y, folds, makeModel: () => new ClassPrior() });
+ * console.assert(r.rows[0] === 20 && r.proba.nRows === 40);
+ * ```
+ */
+export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForwardResult> {
+  const { X, y, weights, folds, makeModel, onProgress } = opts;
+  const n = X.nRows;
+  if (y.length !== n || (weights && weights.length !== n) || X.columns.some((c) => c.length !== n)) {
+    throw new CandlelabError(
+      `Cannot run walk-forward: X has ${n} rows but y has ${y.length}` +
+        (weights ? `, weights ${weights.length}` : "") +
+        ` (and every feature column must have ${n}); align them first`,
+    );
+  }
+  checkSplits(folds, n);
+  const results: FoldResult[] = [];
+  const parts: { fold: number; start: number; end: number; proba: ProbaMatrix }[] = [];
+  for (const split of folds) {
+    const idx = trainIndices(split);
+    const model = makeModel(split.fold);
+    onProgress?.({ fold: split.fold, folds: folds.length, stage: "fit" });
+    const t0 = performance.now();
+    const tr = _trainRows(X, y, weights, split, idx);
+    await model.fit(tr.X, tr.y, tr.w, {
+      onProgress: (done, total) =>
+        onProgress?.({ fold: split.fold, folds: folds.length, stage: "fit", done, total }),
+    });
+    const t1 = performance.now();
+    onProgress?.({ fold: split.fold, folds: folds.length, stage: "predict" });
+    const { start, end } = split.test;
+    const proba = model.predictProba(sliceRows(X, start, end));
+    const t2 = performance.now();
+    if (proba.nRows !== end - start) {
+      throw new CandlelabError(
+        `Cannot run walk-forward: model "${model.kind}" returned ${proba.nRows} probability rows for ` +
+          `${end - start} test rows in fold ${split.fold}; predictProba must return one row per input row`,
+      );
+    }
+    parts.push({ fold: split.fold, start, end, proba });
+    const perm = opts.permutation && opts.permutation.repeats > 0
+      ? permutationImportance(model, sliceRows(X, start, end), y.subarray(start, end), {
+        seed: opts.permutation.seed + split.fold,
+        repeats: opts.permutation.repeats,
+        nClasses: proba.nClasses,
+      })
+      : undefined;
+    results.push({
+      fold: split.fold,
+      trainRows: split.train.reduce((s, r) => s + r.end - r.start, 0),
+      trainRowsUsed: idx.length,
+      stride: split.stride,
+      testStart: start,
+      testEnd: end,
+      fitMs: t1 - t0,
+      predictMs: t2 - t1,
+      metrics: classificationReport(y.subarray(start, end), proba),
+      featureImportance: model.featureImportance(),
+      permutationImportance: perm,
+      model: model.toJSON(),
+    });
+    onProgress?.({ fold: split.fold, folds: folds.length, stage: "done" });
+  }
+  parts.sort((a, b) => a.start - b.start);
+  const k = parts[0]?.proba.nClasses ?? 0;
+  const total = parts.reduce((s, p) => s + p.end - p.start, 0);
+  const rows = new Int32Array(total), foldOf = new Int32Array(total), data = new Float64Array(total * k);
+  let off = 0;
+  for (const p of parts) {
+    for (let r = p.start; r < p.end; r++, off++) (rows[off] = r), (foldOf[off] = p.fold);
+    data.set(p.proba.data, (off - (p.end - p.start)) * k);
+  }
+  const proba = { nRows: total, nClasses: k, data };
+  const out: WalkForwardResult = {
+    folds: results,
+    rows,
+    foldOf,
+    proba,
+    overall: classificationReport(_take(y, rows), proba),
+  };
+  if (opts.finalModel) {
+    onProgress?.({ fold: 0, folds: folds.length, stage: "final" });
+    const stride = opts.maxTrainRows ? Math.max(1, Math.ceil(n / opts.maxTrainRows)) : 1;
+    const all: Split = {
+      fold: 0,
+      train: [{ start: 0, end: n }],
+      test: { start: n, end: n },
+      stride,
+      gap: { before: 0, after: 0 },
+    };
+    const tr = _trainRows(X, y, weights, all, trainIndices(all));
+    const model = makeModel(0);
+    await model.fit(tr.X, tr.y, tr.w, {
+      onProgress: (done, total) =>
+        onProgress?.({ fold: 0, folds: folds.length, stage: "final", done, total }),
+    });
+    out.finalModel = model;
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+import { assertEquals, assertRejects } from "./_assert.ts";
+import type { Estimator, FeatureMatrix, ModelJSON, ProbaMatrix } from "../models/estimator.ts";
+import { CandlelabError } from "../util/errors.ts";
+import { ClassPrior, NearestCentroid } from "./_test_estimators.ts";
+import { purgedKFoldSplits, type Split, walkForwardSplits } from "./splits.ts";
+import { walkForward, type WalkForwardProgress } from "./walk_forward.ts";
+
+/** Records the `row` feature of every training row it sees, to prove what each fold trained on. */
+class Spy extends ClassPrior {
+  seen: number[] = [];
+  override fit(X: FeatureMatrix, y: Int32Array, w?: Float64Array): Promise<this> {
+    this.seen = Array.from(X.columns[0]);
+    return super.fit(X, y, w);
+  }
+}
+
+function _data(n: number): { X: FeatureMatrix; y: Int32Array } {
+  const row = Float64Array.from({ length: n }, (_, i) => i);
+  const signal = Float64Array.from({ length: n }, (_, i) => [-1, 0, 1][(i * 7) % 3]);
+  const y = Int32Array.from(signal, (v) => v + 1);
+  return { X: { names: ["row", "signal"], columns: [row, signal], nRows: n }, y };
+}
+
+Deno.test("walkForward() never predicts a row it trained on, nor within the gap", async () => {
+  const { X, y } = _data(300);
+  const folds = walkForwardSplits({ n: 300, folds: 4, gap: { before: 7, after: 7 }, maxTrainRows: 100 });
+  const spies: Spy[] = [];
+  const r = await walkForward({ X, y, folds, makeModel: () => (spies.push(new Spy()), spies.at(-1)!) });
+  assertEquals(r.folds.length, 4);
+  for (const [i, f] of r.folds.entries()) {
+    const maxTrained = Math.max(...spies[i].seen);
+    assertEquals(maxTrained < f.testStart - 7, true, `fold ${f.fold} trained on row ${maxTrained}`);
+    assertEquals(spies[i].seen.length, f.trainRowsUsed);
+  }
+  assertEquals(r.folds.map((f) => f.stride), [1, 2, 2, 3]);
+  assertEquals(r.rows.length, 240);
+  assertEquals([r.rows[0], r.rows[r.rows.length - 1]], [60, 299]);
+  assertEquals(r.proba.nRows * r.proba.nClasses, r.proba.data.length);
+});
+
+Deno.test("walkForward() aligns out-of-fold probabilities with their rows and folds (purged k-fold)", async () => {
+  const { X: X2, y } = _data(90);
+  const X = { names: ["signal"], columns: [X2.columns[1]], nRows: 90 }; // no row-number feature
+  const folds = purgedKFoldSplits({ n: 90, folds: 3, gap: { before: 2, after: 3 } });
+  const r = await walkForward({ X, y, folds, makeModel: () => new NearestCentroid() });
+  assertEquals(Array.from(r.rows), Array.from({ length: 90 }, (_, i) => i));
+  assertEquals([r.foldOf[0], r.foldOf[30], r.foldOf[89]], [1, 2, 3]);
+  // the signal column decides the class: every out-of-fold prediction is right
+  assertEquals(r.overall.accuracy, 1);
+  assertEquals(r.folds.map((f) => f.metrics.macroF1), [1, 1, 1]);
+  assertEquals(r.folds[0].permutationImportance, undefined);
+  const p = await walkForward({
+    X,
+    y,
+    folds,
+    makeModel: () => new NearestCentroid(),
+    permutation: { seed: 1, repeats: 2 },
+  });
+  assertEquals(p.folds.map((f) => f.permutationImportance![0].feature), ["signal", "signal", "signal"]);
+  assertEquals(p.folds.every((f) => f.permutationImportance![0].mean > 0.3), true);
+});
+
+Deno.test("walkForward() fits a final model on all rows only when asked, and reports progress", async () => {
+  const { X, y } = _data(120);
+  const folds = walkForwardSplits({ n: 120, folds: 2, gap: { before: 3, after: 3 } });
+  const events: WalkForwardProgress[] = [];
+  let last: Spy | undefined;
+  const r = await walkForward({
+    X,
+    y,
+    folds,
+    makeModel: () => (last = new Spy()),
+    finalModel: true,
+    maxTrainRows: 50,
+    onProgress: (p) => events.push(p),
+  });
+  assertEquals(r.finalModel === last, true);
+  assertEquals(last!.seen.length, 40); // stride ceil(120 / 50) = 3
+  assertEquals(last!.seen.at(-1), 117);
+  assertEquals(
+    events.map((e) => `${e.fold}:${e.stage}`).join(" "),
+    "1:fit 1:predict 1:done 2:fit 2:predict 2:done 0:final",
+  );
+  const r2 = await walkForward({ X, y, folds, makeModel: () => new ClassPrior() });
+  assertEquals(r2.finalModel, undefined);
+});
+
+Deno.test("walkForward() refuses leaky splits before fitting anything", async () => {
+  const { X, y } = _data(100);
+  const leaky: Split[] = [{
+    fold: 1,
+    train: [{ start: 0, end: 60 }],
+    test: { start: 60, end: 100 },
+    stride: 1,
+    gap: { before: 5, after: 5 },
+  }];
+  let fitted = false;
+  class Never extends ClassPrior {
+    override fit(): Promise<this> {
+      fitted = true;
+      return Promise.resolve(this);
+    }
+  }
+  await assertRejects(
+    () => walkForward({ X, y, folds: leaky, makeModel: () => new Never() }),
+    CandlelabError,
+    "within the gap",
+  );
+  assertEquals(fitted, false);
+});
+
+Deno.test("walkForward() refuses a model whose predictProba returns the wrong number of rows", async () => {
+  const { X, y } = _data(60);
+  class Short extends ClassPrior {
+    override predictProba(): ProbaMatrix {
+      return { nRows: 1, nClasses: 3, data: new Float64Array(3) };
+    }
+    override toJSON(): ModelJSON {
+      return super.toJSON();
+    }
+  }
+  const folds = walkForwardSplits({ n: 60, folds: 2, gap: { before: 1, after: 1 } });
+  const m: () => Estimator = () => new Short();
+  await assertRejects(
+    () => walkForward({ X, y, folds, makeModel: m }),
+    CandlelabError,
+    "returned 1 probability rows for 20 test rows",
+  );
+});
