@@ -1,0 +1,125 @@
+/**
+ * Column-name normalisation: many spellings of the timestamp and OHLCV columns map to one schema,
+ * and epoch numbers are read in seconds, ms, us or ns by their magnitude.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import { CandlelabError } from "../util/errors.ts";
+import type { FileKind } from "./filename.ts";
+
+/** Canonical column names. */
+export type CanonicalColumn = "timestamp" | "open" | "high" | "low" | "close" | "volume" | "funding_rate";
+
+const _SPELLINGS: Record<CanonicalColumn, string[]> = {
+  timestamp: [
+    "timestamp",
+    "time",
+    "date",
+    "datetime",
+    "date_time",
+    "open_time",
+    "opentime",
+    "ts",
+    "t",
+    "time_stamp",
+    "open_timestamp",
+    "index",
+    "__index_level_0__",
+  ],
+  open: ["open", "o", "open_price", "opening_price"],
+  high: ["high", "h", "high_price", "max"],
+  low: ["low", "l", "low_price", "min"],
+  close: ["close", "c", "close_price", "closing_price", "last", "price"],
+  volume: ["volume", "v", "vol", "base_volume", "volume_base", "qty", "amount"],
+  funding_rate: ["funding_rate", "fundingrate", "funding", "rate", "last_funding_rate"],
+};
+
+function _key(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
+/** Canonical columns required for each kind of file. */
+export function requiredColumns(kind: FileKind): CanonicalColumn[] {
+  if (kind === "funding") return ["timestamp", "funding_rate"];
+  return ["timestamp", "open", "high", "low", "close", "volume"];
+}
+
+/**
+ * Maps each canonical column to the source column that spells it (case and `-`/space insensitive).
+ * Funding files written by freqtrade keep the rate in `open`: it is used when no rate column exists.
+ * Throws, naming the file and the columns it has, when a required column is missing.
+ *
+ * @example
+ * ```ts
+ * import { mapColumns } from "./columns.ts";
+ * const m = mapColumns(["Open_Time", "o", "h", "l", "c", "Vol"], "ohlcv", "x.parquet");
+ * console.assert(m.timestamp === "Open_Time" && m.volume === "Vol");
+ * ```
+ */
+export function mapColumns(names: string[], kind: FileKind, file: string): Record<CanonicalColumn, string> {
+  const byKey = new Map<string, string>();
+  for (const n of names) if (!byKey.has(_key(n))) byKey.set(_key(n), n);
+  const out: Partial<Record<CanonicalColumn, string>> = {};
+  const wanted = requiredColumns(kind);
+  for (const col of wanted) {
+    const hit = _SPELLINGS[col].find((s) => byKey.has(s));
+    if (hit) out[col] = byKey.get(hit);
+  }
+  if (kind === "funding" && !out.funding_rate && byKey.has("open")) out.funding_rate = byKey.get("open");
+  const missing = wanted.filter((c) => !out[c]);
+  if (missing.length > 0) {
+    throw new CandlelabError(
+      `Cannot load ${file}: no column for ${missing.join(", ")} (a ${kind} file needs ${
+        wanted.join(", ")
+      }); ` +
+        `the file has columns [${
+          names.join(", ")
+        }]; rename the column or convert the file with deno task data:import`,
+    );
+  }
+  return out as Record<CanonicalColumn, string>;
+}
+
+/** Factor that turns an epoch number of this magnitude into ms. */
+export function epochFactorToMs(maxAbs: number): number {
+  if (!Number.isFinite(maxAbs) || maxAbs === 0) return 1;
+  if (maxAbs >= 1e17) return 1e-6; // ns
+  if (maxAbs >= 1e14) return 1e-3; // us
+  if (maxAbs >= 1e11) return 1; // ms
+  return 1000; // s
+}
+
+/** Whether a DuckDB type is a number type. */
+export function isNumericType(type: string): boolean {
+  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/i
+    .test(type);
+}
+
+/** Whether a DuckDB type is a date/time type. */
+export function isTimeType(type: string): boolean {
+  return /^(DATE|TIMESTAMP.*)$/i.test(type);
+}
+
+/**
+ * A table column as a Float64Array without copying when the table is neither filtered nor ordered and the
+ * column already is one (`table.array(name)` would copy it into a plain Array).
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { float64Column } from "./columns.ts";
+ * const x = new Float64Array([1, 2]);
+ * console.assert(float64Column(aq.table({ x }), "x") === x);
+ * ```
+ */
+export function float64Column(table: ColumnTable, name: string): Float64Array {
+  const col = table.column(name) as unknown;
+  if (!col) {
+    throw new CandlelabError(
+      `Cannot read column ${name}: the table has columns [${table.columnNames().join(", ")}]`,
+    );
+  }
+  if (col instanceof Float64Array && !table.isFiltered() && !table.isOrdered()) return col;
+  return table.array(name, Float64Array) as Float64Array;
+}

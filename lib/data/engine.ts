@@ -1,0 +1,189 @@
+/**
+ * DuckDB behind one small interface, with two engines:
+ * - `native`: `@duckdb/node-api` (a native library, needs `--allow-ffi`); reads Parquet itself.
+ * - `wasm`: `@duckdb/duckdb-wasm` in-process (blocking Node bundle). Its Parquet extension would be fetched
+ *   from the internet, so Parquet is decoded in JS (hyparquet) and handed to DuckDB as Arrow IPC.
+ *
+ * Both register Parquet files as a view, then run the same SQL. See docs/adr/ADR-013-duckdb-engines.md.
+ *
+ * @module
+ */
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { CandlelabError } from "../util/errors.ts";
+
+/** Which DuckDB build runs the SQL. */
+export type EngineKind = "native" | "wasm";
+
+/** Name and DuckDB type of a column. */
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+/** Result of a query whose every column is (cast to) DOUBLE; SQL NULL becomes NaN. */
+export interface NumericResult {
+  names: string[];
+  columns: Float64Array[];
+  rows: number;
+}
+
+/** The interface both engines implement. Close it when done. */
+export interface DuckEngine {
+  readonly kind: EngineKind;
+  /** Makes `files` (Parquet) readable as the view/table `name` (columns unioned by name). */
+  registerParquet(name: string, files: string[]): Promise<void>;
+  /** Column names and DuckDB types of a relation. */
+  describe(relation: string): Promise<ColumnInfo[]>;
+  /** Runs a query whose columns are all DOUBLE-castable; returns Float64Arrays (NULL -> NaN). */
+  queryNumeric(sql: string): Promise<NumericResult>;
+  /** Runs a query with a small result; values as plain JSON-like JS values (BIGINT as number). */
+  queryRows(sql: string): Promise<Record<string, unknown>[]>;
+  /** Runs a statement that returns nothing of interest. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Quotes an SQL identifier. */
+export function _ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes an SQL string literal. */
+export function _lit(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+class _NativeEngine implements DuckEngine {
+  readonly kind = "native" as const;
+  constructor(private readonly instance: DuckDBInstance, private readonly con: DuckDBConnection) {}
+
+  async registerParquet(name: string, files: string[]): Promise<void> {
+    const list = files.map(_lit).join(", ");
+    await this.exec(
+      `CREATE OR REPLACE VIEW ${_ident(name)} AS SELECT * FROM read_parquet([${list}], union_by_name = true)`,
+    );
+  }
+
+  async describe(relation: string): Promise<ColumnInfo[]> {
+    const rows = await this.queryRows(`DESCRIBE SELECT * FROM ${relation}`);
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  }
+
+  async queryNumeric(sql: string): Promise<NumericResult> {
+    // Count first, then stream chunks straight into preallocated arrays: memory stays at the result size.
+    const [{ n: total }] = await this.queryRows(`SELECT count(*) AS n FROM (${sql})`);
+    const result = await this.con.stream(sql);
+    const names = result.columnNames();
+    const columns = names.map(() => new Float64Array(Number(total)));
+    let rows = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      if (rows + n > columns[0].length) {
+        throw new CandlelabError(`Cannot read query result: more rows than counted (${total}); retry`);
+      }
+      for (let c = 0; c < names.length; c++) {
+        const vec = chunk.getColumnVector(c);
+        const out = columns[c];
+        for (let i = 0; i < n; i++) {
+          const v = vec.getItem(i);
+          out[rows + i] = v === null ? NaN : Number(v);
+        }
+      }
+      rows += n;
+    }
+    return {
+      names,
+      columns: rows === columns[0]?.length ? columns : columns.map((c) => c.slice(0, rows)),
+      rows,
+    };
+  }
+
+  async queryRows(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await this.con.runAndReadAll(sql);
+    return reader.getRowObjectsJS().map((r) => {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) o[k] = typeof v === "bigint" ? Number(v) : v;
+      return o;
+    });
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.con.run(sql);
+  }
+
+  close(): Promise<void> {
+    this.con.closeSync();
+    this.instance.closeSync();
+    return Promise.resolve();
+  }
+}
+
+/** Concatenates Float64Array chunks. */
+export function _concat(parts: Float64Array[], total: number): Float64Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Float64Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/**
+ * Opens an in-memory DuckDB engine of the given kind. Close it with `await engine.close()`.
+ *
+ * @example
+ * ```ts
+ * import { openEngine } from "./engine.ts";
+ * const engine = await openEngine("native");
+ * const r = await engine.queryNumeric("SELECT 1.5 AS x");
+ * console.assert(r.columns[0][0] === 1.5);
+ * await engine.close();
+ * ```
+ */
+export async function openEngine(kind: EngineKind = "native"): Promise<DuckEngine> {
+  if (kind === "native") {
+    try {
+      const instance = await DuckDBInstance.create(":memory:");
+      const con = await instance.connect();
+      await con.run("SET TimeZone = 'UTC'").catch(() => {});
+      return new _NativeEngine(instance, con);
+    } catch (err) {
+      throw new CandlelabError(
+        `Cannot open the native DuckDB engine: ${
+          (err as Error).message
+        }; run with --allow-ffi (or -A), or use engine: wasm`,
+        { cause: err },
+      );
+    }
+  }
+  if (kind === "wasm") {
+    const { openWasmEngine } = await import("./engine_wasm.ts");
+    return await openWasmEngine();
+  }
+  throw new CandlelabError(
+    `Cannot open DuckDB engine: unknown kind ${JSON.stringify(kind)}; use "native" or "wasm"`,
+  );
+}
+
+/**
+ * Runs `fn` with a fresh engine and closes it afterwards, even on error.
+ *
+ * @example
+ * ```ts
+ * import { withEngine } from "./engine.ts";
+ * const rows = await withEngine("native", (e) => e.queryRows("SELECT 42 AS answer"));
+ * console.assert(rows[0].answer === 42);
+ * ```
+ */
+export async function withEngine<T>(kind: EngineKind, fn: (engine: DuckEngine) => Promise<T>): Promise<T> {
+  const engine = await openEngine(kind);
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { openEngine } from "./engine.ts";
+import { loadBars, resolveSources } from "./load.ts";
+
+// The BTC files by default (the wasm engine takes seconds to open and decode); set CANDLELAB_FULL_DATA_TESTS=1
+// to compare every file in ../shared/data (BTC and XRP).
+const FULL = Deno.env.get("CANDLELAB_FULL_DATA_TESTS") === "1";
+
+Deno.test("native and wasm engines give identical tables on the real files in ../shared/data", async () => {
+  const wasm = await openEngine("wasm");
+  const native = await openEngine("native");
+  try {
+    const files = await resolveSources(FULL ? "../shared/data" : "../shared/data/binance_BTC_*.parquet");
+    assert.equal(files.length, FULL ? 8 : 4);
+    for (const f of files) {
+      const a = await loadBars(f, { engine: native });
+      const b = await loadBars(f, { engine: wasm });
+      assert.deepEqual(b.schema, a.schema, f);
+      assert.deepEqual(b.table.columnNames(), a.table.columnNames(), f);
+      assert.equal(b.table.numRows(), a.table.numRows(), f);
+      for (const c of a.table.columnNames()) {
+        assert.deepEqual(b.table.column(c), a.table.column(c), `${f} column ${c}`);
+      }
+    }
+    // The same range SQL on both engines.
+    const range = { start: "2024-03-01T08:00:00Z", end: "2024-03-02" };
+    const a = await loadBars("data/raw/binance_BTC_USDT_perp_1h.parquet", { engine: native, range });
+    const b = await loadBars("data/raw/binance_BTC_USDT_perp_1h.parquet", { engine: wasm, range });
+    assert.equal(a.table.numRows(), 16);
+    assert.deepEqual(b.table.column("close"), a.table.column("close"));
+  } finally {
+    await wasm.close();
+    await native.close();
+  }
+});
+
+Deno.test("openEngine() refuses an unknown engine kind with the remedy", async () => {
+  await assert.rejects(() => openEngine("gpu" as "native"), /unknown kind "gpu"; use "native" or "wasm"/);
+});

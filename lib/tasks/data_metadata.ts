@@ -1,0 +1,57 @@
+/**
+ * `deno task data:metadata <file|folder|glob> [--origin TEXT] [--attribution TEXT] [--engine native|wasm]`
+ * writes `<file>.metadata.json` beside each Parquet file. The data files are only read.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { resolveSources } from "../data/load.ts";
+import { formatCheck, metadataPath, writeMetadata } from "../data/metadata.ts";
+import type { EngineKind } from "../data/engine.ts";
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      origin: { type: "string" },
+      attribution: { type: "string" },
+      engine: { type: "string", default: "native" },
+      asset: { type: "string" },
+      quote: { type: "string" },
+      exchange: { type: "string" },
+      interval: { type: "string" },
+      market: { type: "string" },
+      kind: { type: "string" },
+    },
+  });
+  if (positionals.length === 0) {
+    console.error(
+      "Usage: deno task data:metadata <file|folder|glob>... [--origin TEXT] [--attribution TEXT]",
+    );
+    Deno.exit(2);
+  }
+  const overrides = Object.fromEntries(
+    ["asset", "quote", "exchange", "interval", "market", "kind"].flatMap((k) => {
+      const v = (values as Record<string, string | undefined>)[k];
+      return v === undefined ? [] : [[k, v]];
+    }),
+  );
+  let failed = 0;
+  for (const file of await resolveSources(positionals)) {
+    try {
+      const meta = await writeMetadata(file, {
+        engine: values.engine as EngineKind,
+        origin: values.origin,
+        attribution: values.attribution,
+        overrides,
+      });
+      console.log(`wrote ${metadataPath(file)}`);
+      console.log(formatCheck({ file, ok: meta.quality.hardFailures === 0, current: meta, problems: [] }));
+    } catch (err) {
+      failed++;
+      console.error(`error: ${(err as Error).message}`);
+    }
+  }
+  Deno.exit(failed > 0 ? 1 : 0);
+}
