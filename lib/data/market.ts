@@ -35,6 +35,8 @@ export interface PerpetualPaths {
   candles: string;
   funding: string;
   mark: string;
+  /** Spot candles of the same asset, joined as `spot_close` (for basis features). */
+  spot?: string;
 }
 
 async function _info(path: string, kind: FileKind, overrides: Partial<DatasetFileInfo> | undefined) {
@@ -202,7 +204,7 @@ export async function loadPerpetual(
     }
   }
   const fundingIntervalMs = parseInterval(options.fundingInterval ?? "8h");
-  const [candles, funding, mark] = await _withEngine(options.engine, async (engine) => {
+  const [candles, funding, mark, spot] = await _withEngine(options.engine, async (engine) => {
     const opts = { engine, range: options.range, allowDuplicates: options.allowDuplicates };
     return [
       await loadBars(paths.candles, { ...opts, kind: "ohlcv" }),
@@ -210,6 +212,7 @@ export async function loadPerpetual(
         _emptyIfNoRows(err, "funding")
       ),
       await loadBars(paths.mark, { ...opts, kind: "mark" }).catch((err) => _emptyIfNoRows(err, "mark")),
+      paths.spot ? await loadBars(paths.spot, { ...opts, kind: "ohlcv" }) : undefined,
     ] as const;
   });
   const table = _dropFirst(candles.table, options.dropFirst);
@@ -239,6 +242,7 @@ export async function loadPerpetual(
   for (const name of table.columnNames()) cols[name] = float64Column(table, name);
   cols.funding_rate = rate;
   ["mark_open", "mark_high", "mark_low", "mark_close"].forEach((k, i) => (cols[k] = markCols[i]));
+  if (spot) cols.spot_close = _joinClose(index, n, spot.table);
   return {
     market: "perpetual",
     table: aq.table(cols),
@@ -253,8 +257,21 @@ export async function loadPerpetual(
       await _ref(paths.candles, "ohlcv", c.meta !== undefined),
       await _ref(paths.funding, "funding", f.meta !== undefined),
       await _ref(paths.mark, "mark", m.meta !== undefined),
+      ...(paths.spot ? [await _ref(paths.spot, "ohlcv", (await readMetadata(paths.spot)) !== undefined)] : []),
     ],
   };
+}
+
+/** Close of another market's bars on this table's timestamps (NaN where that market has no bar). */
+function _joinClose(index: Map<number, number>, n: number, other: ColumnTable): Float64Array {
+  const out = new Float64Array(n).fill(NaN);
+  const ts = float64Column(other, "timestamp");
+  const close = float64Column(other, "close");
+  for (let j = 0; j < ts.length; j++) {
+    const i = index.get(ts[j]);
+    if (i !== undefined) out[i] = close[j];
+  }
+  return out;
 }
 
 /** A funding/mark file with no rows in the range joins as all-NaN (and shows as funding gaps). */

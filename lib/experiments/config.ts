@@ -1,0 +1,96 @@
+/**
+ * The experiment (strategy) config: one YAML file in `configs/strategies/` composed from each stage's own
+ * zod schema — data, features, label, model, validation, signal policy, risk, costs. Strict everywhere:
+ * a typo is an error that names the file and the field.
+ *
+ * ```yaml
+ * name: btc_spot_ema_cross_rsi
+ * asset: BTC
+ * seed: 7
+ * data: { market: spot, paths: { candles: data/raw/binance_BTC_USDT_spot_1h.parquet } }
+ * features: ema_cross_rsi            # configs/features/<name>.yaml
+ * label: { kind: vol_scaled, horizon: 4 }
+ * model: { kind: hist_random_forest, nTrees: 200 }
+ * validation: { scheme: walk_forward, folds: 4 }
+ * market: { kind: spot }
+ * policy: { entry: 0.5 }
+ * ```
+ *
+ * @module
+ */
+import { z } from "zod";
+import { DataConfigSchema } from "../data/config.ts";
+import { LabelSpecSchema } from "../labels/config.ts";
+import { ModelConfigSchema } from "../models/config.ts";
+import { ValidationConfigSchema } from "../validation/config.ts";
+import { StrategyTradingSchema } from "../strategy/strategy.ts";
+import { loadConfig, validateConfig } from "../config/load.ts";
+import { applyOverrides, schemaAllowsPath } from "./overrides.ts";
+import { parseYaml } from "../config/load.ts";
+
+/** Checks run before training. */
+export const GuardConfigSchema = z.strictObject({
+  /** Cut points at which `checkCausality` recomputes the feature set on a prefix. @default 3 */
+  causalityCuts: z.int().min(0).max(64).default(3),
+  /** Rows (the most recent) the causality check works on, to keep it quick. @default 5000 */
+  causalityRows: z.int().min(100).max(10_000_000).default(5000),
+  /** Refuse to run when a source file's hash no longer matches its `.metadata.json`. @default true */
+  requireMetadataMatch: z.boolean().default(true),
+});
+
+/** Where a run writes. Paths are relative to the project root. */
+export const OutputConfigSchema = z.strictObject({
+  runs: z.string().default("experiments/runs"),
+  registry: z.string().default("models"),
+  cache: z.string().default("data/cache/features"),
+  /** SQLite file holding signals, positions and trades of every run. */
+  state: z.string().default("experiments/state.sqlite"),
+});
+
+/** A whole experiment: what to load, which features and target, which model, how to trade it. */
+export const ExperimentConfigSchema = StrategyTradingSchema.extend({
+  description: z.string().optional(),
+  asset: z.string().regex(/^[A-Z0-9]+$/, "asset must be upper-case letters or digits, e.g. BTC"),
+  /** Seeds the model (and everything random downstream). */
+  seed: z.int().min(0).max(0xffffffff).default(0),
+  data: DataConfigSchema,
+  /** Feature-set name (`configs/features/<name>.yaml`) or a path to a YAML file. */
+  features: z.string().min(1),
+  label: LabelSpecSchema,
+  model: ModelConfigSchema,
+  validation: ValidationConfigSchema.prefault({}),
+  guard: GuardConfigSchema.prefault({}),
+  output: OutputConfigSchema.prefault({}),
+}).refine((c) => c.data.market === c.market.kind, {
+  message: "market.kind must equal data.market (a spot dataset cannot be traded as a perpetual)",
+  path: ["market", "kind"],
+});
+
+/** A parsed experiment config (defaults filled in). */
+export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
+
+/**
+ * Reads `file`, applies `--set path=value` overrides and validates the result; every problem names the
+ * file and the field.
+ *
+ * @example
+ * ```ts
+ * import { loadExperimentConfig } from "./config.ts";
+ * const c = await loadExperimentConfig("configs/strategies/btc_spot_ema_cross_rsi.yaml", ["model.nTrees=20"]);
+ * console.assert(c.model.kind === "hist_random_forest" && c.model.nTrees === 20);
+ * ```
+ */
+export async function loadExperimentConfig(file: string, overrides: string[] = []): Promise<ExperimentConfig> {
+  if (overrides.length === 0) return await loadConfig(file, ExperimentConfigSchema);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (err) {
+    // loadConfig words the error for a missing file
+    if (err instanceof Deno.errors.NotFound) return await loadConfig(file, ExperimentConfigSchema);
+    throw err;
+  }
+  const raw = parseYaml(text, file);
+  const changed = applyOverrides(raw, overrides, { allowNew: schemaAllowsPath(ExperimentConfigSchema) });
+  return validateConfig(changed, ExperimentConfigSchema, `${file} (with --set ${overrides.join(" ")})`);
+}

@@ -1,0 +1,338 @@
+/**
+ * The whole research loop for one experiment config, in one direction:
+ * load -> quality gate -> features (cached) -> causality check -> labels -> walk-forward training and
+ * evaluation -> registry -> backtest on out-of-fold predictions -> SQLite state -> experiment log.
+ *
+ * Every stage is timed (and its peak memory sampled) in the run's `run.json`; a failure anywhere is
+ * recorded as a failed run before the error is rethrown.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { checkFile, loadDataset } from "../data/mod.ts";
+import type { Dataset } from "../data/dataset.ts";
+import {
+  cachedFeatureColumns,
+  type CacheEvent,
+  float64Column,
+  checkCausality,
+  type FeatureSet,
+  featureSetLookback,
+  loadFeatureSetSpec,
+  resolveFeatureSet,
+  selectValidRows,
+  takeRows,
+} from "../features/mod.ts";
+import { classBalance, computeLabels, type Labels } from "../labels/mod.ts";
+import { createModel } from "../models/mod.ts";
+import type { FeatureMatrix } from "../models/estimator.ts";
+import { splitsFromConfig, walkForward, type WalkForwardProgress, type WalkForwardResult } from "../validation/mod.ts";
+import { codeVersion, metricsFromReport, type ModelMetadata, saveModel } from "../registry/mod.ts";
+import { backtest, type BacktestResult, barsFromDataset } from "../backtest/mod.ts";
+import { closeStateDb, openStateDb, replay } from "../state/mod.ts";
+import { CandlelabError } from "../util/errors.ts";
+import { writeJsonAtomic } from "../util/atomic.ts";
+import { hashId } from "../util/hash.ts";
+import type { ExperimentConfig } from "./config.ts";
+import { type Run, withRun } from "./recorder.ts";
+import type { Progress } from "./progress.ts";
+import { returnMoments } from "./returns.ts";
+
+/** Options of {@link runExperiment}. */
+export interface ExperimentOptions {
+  /** Folder the config's relative paths are resolved against (default "."). */
+  projectRoot?: string;
+  /** Progress display of stages (default: stderr). */
+  progress?: Progress;
+  /** Training progress (folds, trees). */
+  onTrainProgress?: (p: WalkForwardProgress) => void;
+  /** Persist the backtest bar by bar into the SQLite state file (default true). */
+  persistState?: boolean;
+}
+
+/** Everything a notebook needs to show a finished experiment. */
+export interface ExperimentResult {
+  runId: string;
+  runDir: string;
+  config: ExperimentConfig;
+  dataset: Dataset;
+  featureSet: FeatureSet;
+  /** Feature columns over all bars (timestamp first). */
+  features: Record<string, Float64Array>;
+  cacheHit: boolean;
+  labels: Labels;
+  /** Bar index of each modelled row (valid features and label, after warm-up). */
+  rowIndex: Int32Array;
+  evaluation: WalkForwardResult;
+  model: ModelMetadata;
+  backtest: BacktestResult;
+}
+
+/**
+ * Runs the experiment described by `config` and records it under `config.output.runs`.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadExperimentConfig } from "./config.ts";
+ * import { runExperiment } from "./pipeline.ts";
+ * const cfg = await loadExperimentConfig("configs/strategies/btc_spot_ema_cross_rsi.yaml");
+ * const r = await runExperiment(cfg);
+ * console.log(r.runId, r.model.id, r.backtest.metrics.sharpe);
+ * ```
+ */
+export function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  const root = options.projectRoot ?? ".";
+  const at = (p: string) => (p.startsWith("/") ? p : join(root, p));
+  return withRun({
+    root: at(config.output.runs),
+    strategy: config.name,
+    config,
+    seed: config.seed,
+    projectRoot: root,
+    progress: options.progress,
+  }, (run) => _pipeline(run, config, options, at));
+}
+
+async function _pipeline(
+  run: Run,
+  cfg: ExperimentConfig,
+  options: ExperimentOptions,
+  at: (p: string) => string,
+): Promise<ExperimentResult> {
+  const dataCfg = _resolvePaths(cfg, at);
+  const dataset = await run.stage("load", async (log) => {
+    const ds = await loadDataset(dataCfg);
+    for (const s of ds.sources) run.addDataset({ path: s.path, sha256: s.sha256, kind: s.kind });
+    log.info("loaded", { rows: ds.table.numRows(), market: ds.market, interval: ds.interval });
+    return ds;
+  });
+
+  await run.stage("quality", async (log) => {
+    for (const s of dataset.sources) {
+      const r = await checkFile(s.path);
+      log.info("checked", { file: s.path, ok: r.ok, hashMatches: r.hashMatches ?? null });
+      if (r.hashMatches === false && cfg.guard.requireMetadataMatch) {
+        throw new CandlelabError(`Cannot run ${cfg.name}: quality gate failed: ${r.problems.join("; ")}`);
+      }
+      const hard = r.current.quality.findings.filter((f) => f.severity === "hard");
+      if (hard.length > 0) {
+        throw new CandlelabError(
+          `Cannot run ${cfg.name}: quality gate failed for ${s.path}: ${hard.map((f) => f.message).join("; ")}`,
+        );
+      }
+    }
+  });
+
+  const spec = await loadFeatureSetSpec(_configPath(cfg.features, at, "configs/features"));
+  const featureSet = resolveFeatureSet(spec);
+  const timing = { intervalMs: dataset.intervalMs };
+  run.setFeatureSpecHash(hashId(featureSet.spec));
+  run.setLabelSpecHash(hashId(cfg.label));
+
+  const { columns: features, hit } = await run.stage("features", async (log) => {
+    const r = await cachedFeatureColumns({
+      table: dataset.table,
+      datasetHashes: dataset.sources.map((s) => s.sha256),
+      set: featureSet,
+      dir: at(cfg.output.cache),
+      timing,
+      log: (e: CacheEvent) => log.info(`cache ${e.event}`, { key: e.key, path: e.path }),
+    });
+    return { columns: r.columns, hit: r.hit };
+  });
+
+  await run.stage("causality", (log) => {
+    if (cfg.guard.causalityCuts === 0) return;
+    const table = _tail(dataset.table, cfg.guard.causalityRows);
+    const report = checkCausality(table, featureSet, { cuts: cfg.guard.causalityCuts, timing });
+    log.info("causality", { ok: report.ok, cuts: report.cuts, columns: report.columns });
+    if (!report.ok) {
+      const v = report.violations[0];
+      throw new CandlelabError(
+        `Cannot train ${cfg.name}: feature ${v.column} (${v.feature}) looks ahead: at row ${v.row} it is ` +
+          `${v.full} on the full series but ${v.truncated} when the data stops at row ${v.cut}; ` +
+          `${report.violations.length} violation(s) in all; fix the feature before training`,
+      );
+    }
+  });
+
+  const lookback = featureSetLookback(featureSet, timing);
+  const { labels, rowIndex, X, y } = await run.stage("labels", (log) => {
+    const labels = computeLabels(dataset.table, cfg.label);
+    const labelLookback = "volWindow" in cfg.label ? cfg.label.volWindow : 0;
+    const cols = featureSet.columns.map((c) => features[c]);
+    const yAsFloat = Float64Array.from(labels.y, (v) => (v < 0 ? NaN : v));
+    const sel = selectValidRows([...cols, yAsFloat], { minRow: Math.max(lookback, labelLookback) });
+    if (sel.kept < 10 * (cfg.validation.folds + 1)) {
+      throw new CandlelabError(
+        `Cannot train ${cfg.name}: only ${sel.kept} rows have every feature and a label ` +
+          `(${sel.droppedWarmup} warm-up rows dropped, ${sel.droppedInvalid} invalid); load more data or shorten windows`,
+      );
+    }
+    const X: FeatureMatrix = {
+      names: featureSet.columns,
+      columns: cols.map((c) => takeRows(c, sel.index)),
+      nRows: sel.kept,
+    };
+    const y = Int32Array.from(sel.index, (i) => labels.y[i]);
+    const balance = classBalance(y, [{ name: "all", start: 0, end: y.length }]);
+    log.info("labels", {
+      rows: sel.kept,
+      droppedWarmup: sel.droppedWarmup,
+      droppedInvalid: sel.droppedInvalid,
+      balance,
+    });
+    return { labels, rowIndex: sel.index, X, y };
+  });
+
+  const labelLookback = "volWindow" in cfg.label ? cfg.label.volWindow : 0;
+  const evaluation = await run.stage("walkforward", async (log) => {
+    const folds = splitsFromConfig(cfg.validation, X.nRows, {
+      horizon: labels.horizon,
+      lookback: Math.max(lookback, labelLookback),
+    });
+    const wf = await walkForward({
+      X,
+      y,
+      folds,
+      makeModel: () => createModel({ ...cfg.model, seed: cfg.seed }),
+      onProgress: options.onTrainProgress,
+      finalModel: true,
+      maxTrainRows: cfg.validation.max_train_rows,
+      permutation: cfg.validation.permutation_repeats > 0
+        ? { seed: cfg.seed, repeats: cfg.validation.permutation_repeats }
+        : undefined,
+    });
+    for (const f of wf.folds) {
+      run.addFoldMetrics({
+        fold: f.fold,
+        train_rows: f.trainRowsUsed,
+        test_rows: f.testEnd - f.testStart,
+        fit_seconds: f.fitMs / 1000,
+        ...metricsFromReport(f.metrics),
+      });
+    }
+    run.setOverallMetrics(metricsFromReport(wf.overall));
+    log.info("walk-forward", { folds: wf.folds.length, macro_f1: wf.overall.macroF1 });
+    return wf;
+  });
+
+  const model = await run.stage("registry", async (log) => {
+    if (!evaluation.finalModel) throw new CandlelabError("Cannot register: walk-forward returned no final model");
+    const ts = dataset.table.array("timestamp") as Float64Array;
+    const meta = await saveModel(at(cfg.output.registry), evaluation.finalModel.toJSON(), {
+      strategy: cfg.name,
+      asset: cfg.asset,
+      market: cfg.data.market,
+      interval: dataset.interval,
+      features: { set: featureSet.name, hash: hashId(featureSet.spec), names: featureSet.columns, lookback },
+      label: cfg.label,
+      training: { start: ts[rowIndex[0]], end: ts[rowIndex[rowIndex.length - 1]], rows: rowIndex.length },
+      validation: cfg.validation,
+      datasets: dataset.sources.map((s) => ({ path: s.path, sha256: s.sha256, kind: s.kind })),
+      metrics: metricsFromReport(evaluation.overall),
+      evaluation: { folds: evaluation.folds.map((f) => ({ fold: f.fold, ...metricsFromReport(f.metrics) })) },
+      code: await codeVersion({ cwd: at(".") }),
+      seed: cfg.seed,
+    });
+    run.setModelId(meta.id);
+    log.info("registered", { id: meta.id });
+    return meta;
+  });
+
+  const bars = barsFromDataset(dataset);
+  const barRows = Int32Array.from(evaluation.rows, (r) => rowIndex[r]);
+  const btInput = {
+    bars,
+    rows: barRows,
+    proba: evaluation.proba,
+    intervalMs: dataset.intervalMs,
+    policy: cfg.policy,
+    risk: cfg.risk,
+    costs: cfg.costs,
+    market: cfg.market,
+  };
+  const result = await run.stage("backtest", (log) => {
+    const r = backtest(btInput);
+    const m = returnMoments(r.equity, dataset.intervalMs);
+    run.setBacktest({
+      ...m,
+      total_return: r.metrics.totalReturn,
+      max_drawdown: r.metrics.maxDrawdown,
+      n_trades: r.trades.length,
+      cagr: r.metrics.cagr,
+      sortino: r.metrics.sortino,
+      calmar: r.metrics.calmar,
+      buy_and_hold_return: r.buyAndHold.totalReturn,
+      attribution: r.attribution,
+      missing_funding_events: r.flags.missingFunding.count,
+      gaps: r.flags.gaps.count,
+      liquidations: r.flags.liquidations,
+    });
+    log.info("backtest", { total_return: r.metrics.totalReturn, trades: r.trades.length });
+    return r;
+  });
+
+  await run.stage("artifacts", async () => {
+    await writeJsonAtomic(join(run.dir, "backtest.json"), {
+      strategy: cfg.name,
+      model_id: model.id,
+      timestamp: Array.from(result.timestamp),
+      equity: Array.from(result.equity),
+      position: Array.from(result.position),
+      trades: result.trades,
+      attribution: result.attribution,
+      metrics: result.metrics,
+      buy_and_hold: result.buyAndHold,
+      flags: result.flags,
+    });
+  });
+
+  if (options.persistState ?? true) {
+    await run.stage("state", (log) => {
+      const db = openStateDb(at(cfg.output.state), { busyTimeoutMs: 30_000 });
+      try {
+        const r = replay({ ...btInput, db, runId: run.id, strategy: cfg.name });
+        log.info("state persisted", { bars: r.processed, done: r.done });
+      } finally {
+        closeStateDb(db);
+      }
+    });
+  }
+
+  return {
+    runId: run.id,
+    runDir: run.dir,
+    config: cfg,
+    dataset,
+    featureSet,
+    features,
+    cacheHit: hit,
+    labels,
+    rowIndex,
+    evaluation,
+    model,
+    backtest: result,
+  };
+}
+
+function _configPath(nameOrPath: string, at: (p: string) => string, dir: string): string {
+  return /\.ya?ml$/.test(nameOrPath) ? at(nameOrPath) : at(`${dir}/${nameOrPath}.yaml`);
+}
+
+function _resolvePaths(cfg: ExperimentConfig, at: (p: string) => string): ExperimentConfig["data"] {
+  const d = cfg.data;
+  const paths: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.paths)) if (typeof v === "string") paths[k] = at(v);
+  return { ...d, paths } as ExperimentConfig["data"];
+}
+
+function _tail(table: ColumnTable, rows: number): ColumnTable {
+  const n = table.numRows();
+  if (n <= rows) return table;
+  const cols: Record<string, Float64Array> = {};
+  for (const name of table.columnNames()) cols[name] = float64Column(table, name).subarray(n - rows);
+  return aq.table(cols);
+}
