@@ -136,7 +136,10 @@ export function applyOverrides(
 function _unwrap(s: z.ZodType): z.ZodType {
   let cur = s;
   for (let i = 0; i < 16; i++) {
-    if (cur instanceof z.ZodOptional || cur instanceof z.ZodNullable || cur instanceof z.ZodDefault) {
+    if (
+      cur instanceof z.ZodOptional || cur instanceof z.ZodNullable || cur instanceof z.ZodDefault ||
+      cur instanceof z.ZodPrefault || cur instanceof z.ZodReadonly
+    ) {
       cur = cur.unwrap() as z.ZodType;
     } else if (cur instanceof z.ZodPipe) {
       cur = cur.in as z.ZodType;
