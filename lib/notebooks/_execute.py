@@ -1,0 +1,108 @@
+"""Executes one notebook with nbclient and exports an HTML fragment with nbconvert's "basic" template.
+
+Called by lib/notebooks/execute.ts with one JSON argument:
+  {"input", "output", "fragment", "css", "kernel", "timeout", "cwd"}
+Always writes the executed notebook (with the error output of a failing cell) when the kernel started,
+and prints one JSON line on stdout: {"status": "ok"|"failed", "error": {...}?}.
+The basic template is used because it references no CDN (no require.js, MathJax or web fonts).
+"""
+import json
+import sys
+
+
+def _fail(kind, message, **extra):
+    out = {"status": "failed", "error": dict(kind=kind, message=message, **extra)}
+    print(json.dumps(out))
+
+
+def main():
+    args = json.loads(sys.argv[1])
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+        from nbconvert import HTMLExporter
+        from pygments.formatters import HtmlFormatter
+    except ImportError as e:
+        _fail("setup", "Python Jupyter packages are missing (%s); run: bash .ci/setup" % e)
+        return 3
+
+    nb = nbformat.read(args["input"], as_version=4)
+    current = {"index": None}
+
+    def on_cell_start(cell, cell_index, **_kw):
+        current["index"] = cell_index
+
+    client = NotebookClient(
+        nb,
+        kernel_name=args["kernel"],
+        timeout=args["timeout"],
+        allow_errors=False,
+        record_timing=True,
+        # Outputs arrive on iopub after the shell reply; on a busy machine the default 4 s loses them
+        # silently. Wait longer, and fail loudly instead of dropping output.
+        iopub_timeout=60,
+        raise_on_iopub_timeout=True,
+        resources={"metadata": {"path": args["cwd"]}},
+    )
+    try:
+        client.on_cell_start = on_cell_start
+    except Exception:
+        pass
+    result = {"status": "ok"}
+    started = True
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        result = {"status": "failed", "error": {"kind": "cell", "message": str(e).split("\n")[0]}}
+        err = _first_error(nb)
+        if err:
+            result["error"].update(err)
+    except CellTimeoutError as e:
+        result = {"status": "failed", "error": {"kind": "timeout", "message": str(e).split("\n")[0],
+                                                "cellIndex": current["index"]}}
+    except DeadKernelError as e:
+        result = {"status": "failed", "error": {"kind": "kernel", "message": "kernel died: %s" % e,
+                                                "cellIndex": current["index"]}}
+    except Exception as e:  # e.g. NoSuchKernel, a kernel that never starts
+        started = current["index"] is not None
+        result = {"status": "failed", "error": {"kind": "kernel", "message": "%s: %s" % (type(e).__name__, e),
+                                                "cellIndex": current["index"]}}
+    if started:
+        nbformat.write(nb, args["output"])
+        body, _ = HTMLExporter(template_name="basic").from_notebook_node(_svg_as_html(nb))
+        with open(args["fragment"], "w", encoding="utf-8") as f:
+            f.write(body)
+        with open(args["css"], "w", encoding="utf-8") as f:
+            f.write(HtmlFormatter(style="default").get_style_defs(".highlight"))
+    result["written"] = started
+    print(json.dumps(result))
+    return 0
+
+
+def _svg_as_html(nb):
+    """nbconvert 6 passes image/svg+xml through lxml's clean_html, which strips the SVG elements; the
+    notebook's own SVG is trusted like its text/html, so offer it as text/html (higher priority)."""
+    import copy
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data") or {}
+            if "image/svg+xml" in data and "text/html" not in data:
+                svg = data["image/svg+xml"]
+                data["text/html"] = "".join(svg) if isinstance(svg, list) else svg
+    return out
+
+
+def _first_error(nb):
+    for i, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return {"cellIndex": i, "ename": out.get("ename", ""), "evalue": out.get("evalue", "")}
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

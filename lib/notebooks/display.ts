@@ -1,0 +1,76 @@
+/**
+ * `show(x)`: display a chart, table or any value from a notebook cell, awaited. Relying on a cell's last
+ * expression was observed to drop the output now and then under load with Deno 2.9.6's kernel; an awaited
+ * `Deno.jupyter.display` sends the output before the cell completes. Outside a notebook, prints the
+ * value's `text/plain` form.
+ *
+ * @module
+ */
+
+type _Bundle = Record<string, unknown>;
+type _Jupyter = {
+  display(bundle: unknown, options?: { raw?: boolean }): Promise<void>;
+  format(obj: unknown): Promise<_Bundle>;
+};
+
+function _jupyter(): _Jupyter | undefined {
+  try {
+    return (Deno as unknown as { jupyter?: _Jupyter }).jupyter;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The media bundle of a value: its own `Symbol.for("Jupyter.display")` bundle, or text.
+ *
+ * @example
+ * ```ts
+ * import { mediaBundle } from "./display.ts";
+ * const b = await mediaBundle({ [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>x</b>" }) });
+ * console.assert(b["text/html"] === "<b>x</b>");
+ * console.assert((await mediaBundle(42))["text/plain"] === "42");
+ * ```
+ */
+export async function mediaBundle(value: unknown): Promise<_Bundle> {
+  const fn = (value as Record<symbol, unknown> | null)?.[Symbol.for("Jupyter.display")];
+  if (typeof fn === "function") return await fn.call(value);
+  return { "text/plain": typeof value === "string" ? value : Deno.inspect(value, { colors: false }) };
+}
+
+/**
+ * Displays each value in order (awaited) in a notebook; prints its text form elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { show } from "./display.ts";
+ * await show("printed outside a notebook");
+ * ```
+ */
+export async function show(...values: unknown[]): Promise<void> {
+  const jupyter = _jupyter();
+  await showWith(
+    jupyter
+      ? (b) => jupyter.display(b, { raw: true })
+      : (b) => Promise.resolve(console.log(b["text/plain"] ?? "")),
+    ...values,
+  );
+}
+
+/**
+ * Like {@link show}, with the destination given (for tests and custom front ends).
+ *
+ * @example
+ * ```ts
+ * import { showWith } from "./display.ts";
+ * const got: unknown[] = [];
+ * await showWith((b) => Promise.resolve(void got.push(b["text/plain"])), "a", 1);
+ * console.assert(got.join() === "a,1");
+ * ```
+ */
+export async function showWith(
+  sink: (bundle: _Bundle) => Promise<void>,
+  ...values: unknown[]
+): Promise<void> {
+  for (const v of values) await sink(await mediaBundle(v));
+}

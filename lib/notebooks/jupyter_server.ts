@@ -1,0 +1,103 @@
+/**
+ * Arguments and environment of `deno task jupyter`: Debian's Jupyter Notebook with the project-local
+ * kernelspec (`JUPYTER_PATH=.jupyter`), bound to 127.0.0.1 by default, a random token passed through the
+ * environment (never on the command line, where `ps` shows it) and redacted from Jupyter's own log.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { encodeHex } from "./_hex.ts";
+import { SYSTEM_JUPYTER } from "./kernel.ts";
+
+/** Options of {@link buildJupyterCommand}. */
+export interface JupyterCommandOptions {
+  /** Project root (holds `.jupyter/` and `notebooks/`). */
+  root: string;
+  /** Access token (see {@link generateToken}). */
+  token: string;
+  /** Address to bind. @default "127.0.0.1" */
+  ip?: string;
+  /** Port. @default 8888 */
+  port?: number;
+  /** Folder shown in the file browser. @default "<root>/notebooks" */
+  notebookDir?: string;
+  /** Add `--allow-root` (Jupyter refuses to run as root otherwise; pass `Deno.uid() === 0`). @default false */
+  allowRoot?: boolean;
+  /** Jupyter launcher. @default "/usr/bin/jupyter" */
+  jupyter?: string;
+}
+
+/** A command ready for `Deno.Command`. */
+export interface JupyterCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** The URL to open (contains the token: print it once, never log it). */
+  url: string;
+}
+
+/**
+ * A random 48-hex-digit token (192 bits from the system CSPRNG).
+ *
+ * @example
+ * ```ts
+ * import { generateToken } from "./jupyter_server.ts";
+ * console.assert(/^[0-9a-f]{48}$/.test(generateToken()) && generateToken() !== generateToken());
+ * ```
+ */
+export function generateToken(): string {
+  return encodeHex(crypto.getRandomValues(new Uint8Array(24)));
+}
+
+/**
+ * Builds the Jupyter Notebook command line; the token goes in `JUPYTER_TOKEN`, not in `args`.
+ *
+ * @example
+ * ```ts
+ * import { buildJupyterCommand } from "./jupyter_server.ts";
+ * const c = buildJupyterCommand({ root: "/p", token: "abc" });
+ * console.assert(c.args.includes("--ip=127.0.0.1") && !c.args.join(" ").includes("abc"));
+ * console.assert(c.env.JUPYTER_PATH === "/p/.jupyter" && c.env.JUPYTER_TOKEN === "abc");
+ * ```
+ */
+export function buildJupyterCommand(options: JupyterCommandOptions): JupyterCommand {
+  const ip = options.ip ?? "127.0.0.1";
+  const port = options.port ?? 8888;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(
+      `Cannot start Jupyter: port must be an integer in 1..65535, current value is ${port}`,
+    );
+  }
+  const notebookDir = options.notebookDir ?? join(options.root, "notebooks");
+  return {
+    command: options.jupyter ?? SYSTEM_JUPYTER,
+    args: [
+      "notebook",
+      "--no-browser",
+      `--ip=${ip}`,
+      `--port=${port}`,
+      "--port-retries=0",
+      `--notebook-dir=${notebookDir}`,
+      ...(options.allowRoot ? ["--allow-root"] : []),
+    ],
+    env: {
+      JUPYTER_PATH: join(options.root, ".jupyter"),
+      JUPYTER_RUNTIME_DIR: join(options.root, ".jupyter", "runtime"),
+      JUPYTER_TOKEN: options.token,
+    },
+    url: `http://${ip === "0.0.0.0" ? "127.0.0.1" : ip}:${port}/?token=${options.token}`,
+  };
+}
+
+/**
+ * Replaces every occurrence of `token` in a log line with `<token>`.
+ *
+ * @example
+ * ```ts
+ * import { redactToken } from "./jupyter_server.ts";
+ * console.assert(redactToken("http://x/?token=abc123", "abc123") === "http://x/?token=<token>");
+ * ```
+ */
+export function redactToken(line: string, token: string): string {
+  return token === "" ? line : line.split(token).join("<token>");
+}

@@ -1,0 +1,34 @@
+/**
+ * SVG snapshot comparison for chart tests: numbers are rounded to 2 decimals (as Observable Plot's own
+ * snapshot tests do) so float noise does not break them, while any change in the drawing does.
+ * Stored as `testdata/<name>.svg.snap` (not `.svg`, which `deno fmt` would reformat).
+ * Set `UPDATE_SNAPSHOTS=1` to rewrite the stored files after an intended change.
+ *
+ * @module
+ */
+import { writeFileAtomic } from "../util/atomic.ts";
+
+/** Rounds every decimal number in `svg` to 2 places. */
+export function _roundNumbers(svg: string): string {
+  return svg.replace(/-?\d+\.\d+(?:e[-+]?\d+)?/gi, (m) => {
+    const v = Math.round(Number(m) * 100) / 100;
+    return String(Object.is(v, -0) ? 0 : v);
+  });
+}
+
+/** Compares `svg` with the stored snapshot `name`; returns the stored text (after writing it if asked). */
+export async function _snapshot(name: string, svg: string): Promise<{ expected: string; actual: string }> {
+  const path = new URL(`./testdata/${name}.svg.snap`, import.meta.url).pathname;
+  const actual = _roundNumbers(svg) + "\n";
+  let expected: string | undefined;
+  try {
+    expected = await Deno.readTextFile(path);
+  } catch {
+    expected = undefined;
+  }
+  if (expected === undefined || Deno.env.get("UPDATE_SNAPSHOTS") === "1") {
+    await writeFileAtomic(path, actual);
+    expected = actual;
+  }
+  return { expected, actual };
+}

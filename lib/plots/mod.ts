@@ -1,0 +1,13 @@
+/**
+ * Charts as SVG, rendered headlessly with Observable Plot; each displays itself in a Deno notebook.
+ *
+ * @module
+ */
+export { type Chart, JUPYTER_DISPLAY, makeChart } from "./chart.ts";
+export type { ChartOptions } from "./_render.ts";
+export type { ChartData } from "./_columns.ts";
+export { decimateMinMax, lineChart, type LineChartOptions } from "./line.ts";
+export { candleChart, type CandleChartOptions } from "./candles.ts";
+export { histogram, type HistogramOptions } from "./histogram.ts";
+export { barChart, type BarChartOptions } from "./bar.ts";
+export { heatmap, type HeatmapOptions } from "./heatmap.ts";

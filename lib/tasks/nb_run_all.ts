@@ -1,0 +1,32 @@
+/**
+ * `deno task nb:run-all [--dir notebooks] [--timeout <seconds>]`: runs every notebook of notebooks/ in
+ * name order (skipping `_*`), continues after a failure, prints a summary, exits 1 if any failed.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { projectRoot, runAllNotebooks } from "../notebooks/mod.ts";
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { dir: { type: "string" }, timeout: { type: "string" } },
+  });
+  const dir = values.dir ?? join(projectRoot(), "notebooks");
+  const entries = await runAllNotebooks(dir, {
+    timeoutSeconds: values.timeout === undefined ? undefined : Number(values.timeout),
+    onResult: (e) =>
+      console.log(
+        `${e.status === "ok" ? "ok    " : "FAILED"} ${e.notebook}${e.runDir ? ` -> ${e.runDir}` : ""}`,
+      ),
+  });
+  const failed = entries.filter((e) => e.status === "failed");
+  console.log(
+    `\nnb:run-all: ${
+      entries.length - failed.length
+    } ok, ${failed.length} failed (of ${entries.length} in ${dir})`,
+  );
+  for (const f of failed) console.log(`  ${f.message}`);
+  Deno.exit(failed.length > 0 ? 1 : 0);
+}
