@@ -2,7 +2,9 @@
  * The estimator contract every classifier follows (scikit-learn's, in TypeScript).
  *
  * - The constructor stores parameters and does nothing else.
- * - `fit(X, y, weights?)` learns and returns `this`; it never changes parameters.
+ * - `fit(X, y, weights?, options?)` learns and resolves to `this`; it never changes parameters. It is
+ *   async for every model (one uniform contract; the hist engines train in Deno workers), so always
+ *   `await model.fit(...)`. `options.onProgress(done, total)` reports progress (trees or rounds).
  * - `predictProba(X)` returns all class probabilities at once as an n x k row-major matrix.
  * - `toJSON()` carries `kind` and `formatVersion`; each model module has a `load(json)` that checks them.
  * - Predicting before fitting throws a CandlelabError that says to call `fit` first.
@@ -33,11 +35,19 @@ export interface ModelJSON {
   [key: string]: unknown;
 }
 
+/** Called while fitting with the work done so far and the total (trees for forests, rounds for boosting). */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/** Options of one `fit` call that are not model parameters (they never change the fitted model). */
+export interface FitOptions {
+  onProgress?: ProgressCallback;
+}
+
 /** The contract. Classes are integers 0..nClasses-1 (see `lib/labels/classes.ts` for their meaning). */
 export interface Estimator {
   readonly kind: string;
   readonly params: Readonly<Record<string, unknown>>;
-  fit(X: FeatureMatrix, y: Int32Array, weights?: Float64Array): this | Promise<this>;
+  fit(X: FeatureMatrix, y: Int32Array, weights?: Float64Array, options?: FitOptions): Promise<this>;
   predictProba(X: FeatureMatrix): ProbaMatrix;
   predict(X: FeatureMatrix): Int32Array;
   /** Impurity-based importance per feature name, summing to 1. */
