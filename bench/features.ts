@@ -1,0 +1,139 @@
+/**
+ * Benchmark of features + labels on the peer's workload: the `peer30` feature set and the peer's label
+ * (vol_scaled, h = 15, k = 0.5, vol_60) over synthetic minute bars read from Parquet.
+ * Prints JSON lines: {"stage":"load"|"features"|"labels","seconds","rows","run"} per run, then
+ * {"stage":"summary","features_median","labels_median","features_cpu_median","labels_cpu_median",
+ * "first_run_total","peak_rss_mb"}. `cpu_seconds` is process CPU time (steadier than wall time on a shared
+ * machine, but it includes GC threads).
+ * The labels stage matches the peer's: labels, the kept-row index and the gathered feature matrix.
+ * RSS is sampled between stages (Deno.memoryUsage().rss), so the true peak can be a little higher.
+ * Timings depend on machine load.
+ *
+ *   deno run -A bench/features.ts [--input ohlcv.parquet] [--rows 1000000] [--runs 3] [--alloc huge|default]
+ *
+ * `--alloc huge` (default) computes features with `hugePageAllocator()` when FFI is allowed.
+ *
+ * Without --input, `--rows` synthetic 1-minute bars (lib/data synthBars, seed 42) are written to a temp
+ * Parquet file first.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { cpuUsage } from "node:process";
+import { loadBars, synthBars, writeParquet } from "../lib/data/mod.ts";
+import { loadFeatureSetSpec } from "../lib/features/config.ts";
+import { computeFeatureColumns, resolveFeatureSet } from "../lib/features/set.ts";
+import { selectValidRows, takeRows } from "../lib/features/valid.ts";
+import { computeLabels } from "../lib/labels/labels.ts";
+import { hugePageAllocator } from "../lib/features/alloc.ts";
+import { loadLabelSpec } from "../lib/labels/config.ts";
+
+function _cpuSeconds(since: { user: number; system: number }): number {
+  const now = cpuUsage(since);
+  return (now.user + now.system) / 1e6;
+}
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/**
+ * Runs the benchmark with command-line style arguments and returns the JSON records it printed.
+ *
+ * @example
+ * ```ts
+ * import { runFeatureBench } from "./features.ts";
+ * const out = await runFeatureBench(["--rows", "3000", "--runs", "1"], () => {});
+ * console.assert(out.some((r) => r.stage === "features" && r.rows === 3000));
+ * ```
+ */
+export async function runFeatureBench(
+  argv: string[],
+  print: (line: string) => void = console.log,
+): Promise<Record<string, unknown>[]> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      input: { type: "string" },
+      rows: { type: "string", default: "1000000" },
+      runs: { type: "string", default: "3" },
+      alloc: { type: "string", default: "huge" },
+    },
+  });
+  const records: Record<string, unknown>[] = [];
+  const emit = (r: Record<string, unknown>) => {
+    records.push(r);
+    print(JSON.stringify(r));
+  };
+  let peak = Deno.memoryUsage().rss;
+  const sample = () => (peak = Math.max(peak, Deno.memoryUsage().rss));
+  let input = values.input;
+  let tmp: string | undefined;
+  if (!input) {
+    tmp = await Deno.makeTempDir({ prefix: "candlelab-bench-features-" });
+    input = `${tmp}/ohlcv.parquet`;
+    await writeParquet(input, synthBars({ rows: Number(values.rows), seed: 42, interval: "1m" }));
+  }
+  try {
+    const allocator = values.alloc === "huge" ? hugePageAllocator() : undefined;
+    emit({ stage: "config", alloc: allocator ? "huge" : "default" });
+    const set = resolveFeatureSet(await loadFeatureSetSpec("peer30", `${ROOT}configs/features`));
+    const labelSpec = await loadLabelSpec("peer", `${ROOT}configs/labels`);
+    let t = performance.now();
+    const { table } = await loadBars(input);
+    const rows = table.numRows();
+    emit({ stage: "load", seconds: (performance.now() - t) / 1000, rows });
+    sample();
+    const feats: number[] = [];
+    const labs: number[] = [];
+    const fcpus: number[] = [];
+    const lcpus: number[] = [];
+    for (let run = 1; run <= Number(values.runs); run++) {
+      t = performance.now();
+      let cpu = cpuUsage();
+      const cols = computeFeatureColumns(table, set, { alloc: allocator?.alloc });
+      const fs = (performance.now() - t) / 1000;
+      const fcpu = _cpuSeconds(cpu);
+      sample();
+      emit({ stage: "features", seconds: fs, cpu_seconds: fcpu, rows, cols: set.columns.length, run });
+      t = performance.now();
+      cpu = cpuUsage();
+      const labels = computeLabels(table, labelSpec);
+      const sel = selectValidRows([...Object.values(cols), labels.fwd]);
+      const X = set.columns.map((c) => takeRows(cols[c], sel.index));
+      const y = new Int32Array(sel.kept);
+      for (let k = 0; k < sel.kept; k++) y[k] = labels.y[sel.index[k]];
+      const ls = (performance.now() - t) / 1000;
+      const lcpu = _cpuSeconds(cpu);
+      sample();
+      const counts = [0, 0, 0];
+      for (const c of y) counts[c]++;
+      emit({
+        stage: "labels",
+        seconds: ls,
+        rows: sel.kept,
+        class_counts: counts,
+        matrix_cols: X.length,
+        run,
+      });
+      feats.push(fs);
+      labs.push(ls);
+      fcpus.push(fcpu);
+      lcpus.push(lcpu);
+    }
+    const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+    emit({
+      stage: "summary",
+      rows,
+      features_median: med(feats),
+      labels_median: med(labs),
+      features_cpu_median: med(fcpus),
+      labels_cpu_median: med(lcpus),
+      first_run_total: feats[0] + labs[0],
+      peak_rss_mb: Math.round(peak / 1048576),
+    });
+  } finally {
+    if (tmp) await Deno.remove(tmp, { recursive: true });
+  }
+  return records;
+}
+
+if (import.meta.main) await runFeatureBench(Deno.args);

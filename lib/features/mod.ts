@@ -1,0 +1,16 @@
+/**
+ * Features: registry, feature sets, kernels, the leakage guard and the feature cache.
+ *
+ * @module
+ */
+export * from "./feature.ts";
+export * from "./kernels.ts";
+export * from "./registry.ts";
+export * from "./config.ts";
+export * from "./set.ts";
+export * from "./columns.ts";
+export * from "./valid.ts";
+export * from "./causality.ts";
+export * from "./cache.ts";
+export * from "./build.ts";
+export * from "./alloc.ts";

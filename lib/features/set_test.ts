@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import * as aq from "arquero";
+import { CandlelabError } from "../util/errors.ts";
+import { loadConfig } from "../config/load.ts";
+import { FeatureSetSchema } from "./config.ts";
+import { applyFeature, computeFeatureColumns, computeFeatureSet, resolveFeatureSet } from "./set.ts";
+import { selectValidRows } from "./valid.ts";
+import { _synthPerp } from "./_testdata.ts";
+
+const spot = () => {
+  const t = _synthPerp(300);
+  return t.select("timestamp", "open", "high", "low", "close", "volume");
+};
+const err = (re: RegExp) => (e: Error) => e instanceof CandlelabError && re.test(e.message);
+
+Deno.test("an unknown feature name is refused, naming it and listing the known ones", () => {
+  assert.throws(
+    () => resolveFeatureSet({ name: "x", features: [{ feature: "rsl" }] }),
+    err(/entry 0 \(feature "rsl"\).*not in the registry.*rsi/),
+  );
+});
+
+Deno.test("an unknown or invalid parameter is refused, naming the feature and the field", () => {
+  assert.throws(
+    () => resolveFeatureSet({ name: "x", features: [{ feature: "rsi", params: { perod: 3 } }] }),
+    err(/"rsi".*perod/),
+  );
+  assert.throws(
+    () => resolveFeatureSet({ name: "x", features: [{ feature: "rsi", params: { period: 0 } }] }),
+    err(/period/),
+  );
+});
+
+Deno.test("duplicate output columns and bad renames are refused", () => {
+  assert.throws(
+    () => resolveFeatureSet({ name: "x", features: [{ feature: "rsi" }, { feature: "rsi" }] }),
+    err(/rsi_14.*already/),
+  );
+  assert.throws(
+    () => resolveFeatureSet({ name: "x", features: [{ feature: "rsi", rename: { rsi_15: "r" } }] }),
+    err(/rename key "rsi_15"/),
+  );
+});
+
+Deno.test("a window longer than the data is refused with both numbers", () => {
+  const set = resolveFeatureSet({
+    name: "x",
+    features: [{ feature: "volatility", params: { window: 500 } }],
+  });
+  assert.throws(() => computeFeatureColumns(spot(), set), err(/500 bars but the table has only 300 rows/));
+});
+
+Deno.test("a perpetual-only feature on spot data is refused; on a perpetual it works", () => {
+  const set = resolveFeatureSet({ name: "x", features: [{ feature: "funding_last" }] });
+  assert.throws(
+    () => computeFeatureColumns(spot(), set),
+    err(/needs a perpetual dataset but the table is spot/),
+  );
+  const out = computeFeatureColumns(_synthPerp(300), set);
+  assert.ok(Number.isFinite(out.funding_last[10]));
+});
+
+Deno.test("basis needs spot closes and says how to provide them", () => {
+  const set = resolveFeatureSet({ name: "x", features: [{ feature: "basis" }] });
+  assert.throws(
+    () => computeFeatureColumns(_synthPerp(50).select("timestamp", "close", "funding_rate"), set),
+    err(/spot_close/),
+  );
+});
+
+Deno.test("non-finite inputs are refused with the column, row and value", () => {
+  const t = spot();
+  const close = Float64Array.from(t.array("close") as number[]);
+  close[42] = Infinity;
+  const set = resolveFeatureSet({ name: "x", features: [{ feature: "log_return" }] });
+  assert.throws(
+    () => computeFeatureColumns(t.assign({ close }), set),
+    err(/"close" has the invalid value Infinity at row 42/),
+  );
+  close[42] = NaN;
+  assert.throws(() => computeFeatureColumns(t.assign({ close }), set), err(/row 42/));
+});
+
+Deno.test("funding_last carries an event forward for one interval and never past a missing event", () => {
+  const out = computeFeatureColumns(
+    _synthPerp(60),
+    resolveFeatureSet({ name: "x", features: [{ feature: "funding_last" }] }),
+  );
+  const fr = _synthPerp(60).array("funding_rate") as Float64Array;
+  assert.equal(out.funding_last[8], fr[8]); // the event at the bar's open is known at its close
+  assert.equal(out.funding_last[15], fr[8]);
+  assert.ok(Number.isNaN(out.funding_last[40])); // the event at row 40 is missing: no guess
+  assert.ok(Number.isNaN(out.funding_last[47]));
+  assert.equal(out.funding_last[48], fr[48]);
+});
+
+Deno.test("calendar gives UTC hour and Monday = 0", () => {
+  const ts = Float64Array.of(Date.UTC(2024, 0, 1, 0), Date.UTC(2024, 0, 7, 23)); // Mon 00:00, Sun 23:00
+  const t = applyFeature(aq.table({ timestamp: ts }), "calendar");
+  assert.deepEqual([t.get("hour", 0), t.get("dow", 0), t.get("hour", 1), t.get("dow", 1)], [0, 0, 23, 6]);
+});
+
+Deno.test("computeFeatureSet() only adds columns and selectValidRows() counts what it drops", () => {
+  const t = _synthPerp(400);
+  const set = resolveFeatureSet({
+    name: "x",
+    features: [{ feature: "volatility", params: { window: 60 } }, { feature: "premium" }],
+  });
+  const out = computeFeatureSet(t, set);
+  assert.deepEqual(out.columnNames(), [...t.columnNames(), "vol_60", "premium"]);
+  const sel = selectValidRows(set.columns.map((c) => out.array(c) as Float64Array));
+  assert.equal(sel.droppedWarmup, 60);
+  assert.equal(sel.droppedInvalid, 7); // mark_close missing at rows 67, 117, ..., 367
+  assert.equal(sel.kept, 400 - 67);
+});
+
+Deno.test("every committed feature-set config validates and resolves", async () => {
+  const dir = new URL("../../configs/features/", import.meta.url);
+  for await (const f of Deno.readDir(dir)) {
+    if (!f.name.endsWith(".yaml")) continue;
+    const spec = await loadConfig(new URL(f.name, dir).pathname, FeatureSetSchema);
+    assert.equal(`${spec.name}.yaml`, f.name);
+    assert.ok(resolveFeatureSet(spec).columns.length > 0);
+  }
+});
+
+Deno.test("a caller-supplied allocator (incl. the huge-page one) gives bitwise-identical features", async () => {
+  const { hugePageAllocator } = await import("./alloc.ts");
+  const t = _synthPerp(300);
+  const set = resolveFeatureSet({
+    name: "x",
+    features: [{ feature: "macd" }, { feature: "bollinger" }, { feature: "dist_extremes" }, {
+      feature: "funding_mean",
+    }],
+  });
+  const plain = computeFeatureColumns(t, set);
+  let calls = 0;
+  const counted = computeFeatureColumns(t, set, { alloc: (n) => (calls++, new Float64Array(n)) });
+  const huge = hugePageAllocator();
+  const advised = computeFeatureColumns(t, set, { alloc: huge?.alloc });
+  huge?.close();
+  assert.ok(calls >= set.columns.length);
+  for (const c of set.columns) {
+    assert.deepEqual(counted[c], plain[c]);
+    assert.deepEqual(advised[c], plain[c]);
+  }
+});

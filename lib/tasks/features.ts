@@ -1,0 +1,117 @@
+/**
+ * `deno task features <candles.parquet> --set <name|file.yaml> [--label <name|file.yaml>] --out <file.parquet>`
+ *   `[--funding <f.parquet> --mark <m.parquet>] [--spot <spot.parquet>] [--drop-invalid] [--cache]`
+ *
+ * Writes timestamp, the feature columns, then `label` (class index, NaN where undefined) as Parquet.
+ * With --funding/--mark the candles load as a perpetual; --spot adds `spot_close` for `basis`.
+ * --cache reads/writes data/cache/features. Prints one JSON summary line.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { loadBars, loadPerpetual, writeParquet } from "../data/mod.ts";
+import { sha256File } from "../util/hash.ts";
+import { CandlelabError } from "../util/errors.ts";
+import { loadFeatureSetSpec } from "../features/config.ts";
+import { resolveFeatureSet } from "../features/set.ts";
+import { buildFeatureTable } from "../features/build.ts";
+import { cachedFeatureColumns } from "../features/cache.ts";
+import { hugePageAllocator } from "../features/alloc.ts";
+import { float64Column } from "../features/columns.ts";
+import { loadLabelSpec } from "../labels/config.ts";
+
+const USAGE =
+  "usage: deno task features <candles.parquet> --set <name|file.yaml> --out <file.parquet> [--label <name|file.yaml>] " +
+  "[--funding <f.parquet> --mark <m.parquet>] [--spot <spot.parquet>] [--drop-invalid] [--cache]";
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      set: { type: "string" },
+      label: { type: "string" },
+      out: { type: "string" },
+      funding: { type: "string" },
+      mark: { type: "string" },
+      spot: { type: "string" },
+      "drop-invalid": { type: "boolean", default: false },
+      cache: { type: "boolean", default: false },
+    },
+  });
+  const input = positionals[0];
+  if (!input || !values.set || !values.out) {
+    throw new CandlelabError(`Cannot run features: missing arguments. ${USAGE}`);
+  }
+  if (!!values.funding !== !!values.mark) {
+    throw new CandlelabError(
+      "Cannot run features: --funding and --mark go together (a perpetual needs both); give both or neither",
+    );
+  }
+  const set = resolveFeatureSet(await loadFeatureSetSpec(values.set));
+  const label = values.label ? await loadLabelSpec(values.label) : undefined;
+  const sources = [input, values.funding, values.mark, values.spot].filter((x): x is string => !!x);
+  let table = values.funding
+    ? (await loadPerpetual({ candles: input, funding: values.funding, mark: values.mark! })).table
+    : (await loadBars(input)).table;
+  if (values.spot) {
+    const spot = (await loadBars(values.spot)).table;
+    const st = float64Column(spot, "timestamp");
+    const sc = float64Column(spot, "close");
+    const byTime = new Map<number, number>();
+    for (let i = 0; i < st.length; i++) byTime.set(st[i], sc[i]);
+    const ts = float64Column(table, "timestamp");
+    table = table.assign({ spot_close: ts.map((t) => byTime.get(t) ?? NaN) });
+  }
+  const market = values.funding ? "perpetual" as const : undefined;
+  const allocator = hugePageAllocator(); // undefined without --allow-ffi or off Linux
+  let features: Record<string, Float64Array> | undefined;
+  let cache: { hit: boolean; key: string } | undefined;
+  if (values.cache) {
+    const datasetHashes = await Promise.all(sources.map(sha256File));
+    const r = await cachedFeatureColumns({
+      table,
+      set,
+      datasetHashes,
+      market,
+      alloc: allocator?.alloc,
+      log: (e) =>
+        console.error(JSON.stringify({ cache: e.event, key: e.key.slice(0, 16), reason: e.reason })),
+    });
+    features = r.columns;
+    cache = { hit: r.hit, key: r.key };
+  }
+  const t0 = performance.now();
+  const out = buildFeatureTable(table, set, {
+    label,
+    market,
+    features,
+    alloc: allocator?.alloc,
+    dropInvalid: values["drop-invalid"],
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  await writeParquet(values.out, [out.columns]);
+  allocator?.close();
+  console.log(JSON.stringify({
+    out: values.out,
+    set: set.name,
+    label: label?.kind ?? null,
+    inputRows: table.numRows(),
+    rowsWritten: out.rows,
+    columns: Object.keys(out.columns).length,
+    validRows: out.selection.kept,
+    droppedWarmup: out.selection.droppedWarmup,
+    droppedInvalid: out.selection.droppedInvalid,
+    cache: cache ?? null,
+    buildSeconds: seconds,
+  }));
+}
+
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (err) {
+    console.error(err instanceof CandlelabError ? err.message : err);
+    Deno.exit(1);
+  }
+}
