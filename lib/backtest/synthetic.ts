@@ -7,17 +7,9 @@
 import type { ProbaMatrix } from "../models/estimator.ts";
 import type { BacktestBars } from "./engine.ts";
 
-/** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32) returning floats in [0, 1); see lib/util/random.ts. */
+export { mulberry32 } from "../util/random.ts";
+import { mulberry32 } from "../util/random.ts";
 
 /** Options of {@link syntheticBars}. */
 export interface SyntheticOptions {

@@ -9,6 +9,7 @@
 import type { Estimator, FeatureMatrix } from "../models/estimator.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { macroF1 } from "./metrics.ts";
+import { mulberry32 } from "../util/random.ts";
 
 /** Permutation importance of one feature. */
 export interface PermutationImportance {
@@ -31,14 +32,7 @@ export interface PermutationImportance {
  * ```
  */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /**
