@@ -1,6 +1,8 @@
 /**
  * DuckDB behind one small interface, with two engines:
- * - `native`: `@duckdb/node-api` (a native library, needs `--allow-ffi`); reads Parquet itself.
+ * - `native`: `@duckdb/node-api` (a native library, needs `--allow-ffi`); reads Parquet itself. Its
+ *   `queryNumeric` streams through a second connection opened on the same `libduckdb` with Deno FFI
+ *   (duckdb_ffi.ts), copying whole vectors into Float64Arrays; without FFI it reads value by value.
  * - `wasm`: `@duckdb/duckdb-wasm` in-process (blocking Node bundle). Its Parquet extension would be fetched
  *   from the internet, so Parquet is decoded in JS (hyparquet) and handed to DuckDB as Arrow IPC.
  *
@@ -9,6 +11,7 @@
  * @module
  */
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { type FfiDuck, openFfiDuck } from "./duckdb_ffi.ts";
 import { CandlelabError } from "../util/errors.ts";
 
 /** Which DuckDB build runs the SQL. */
@@ -55,7 +58,15 @@ export function _lit(text: string): string {
 
 class _NativeEngine implements DuckEngine {
   readonly kind = "native" as const;
-  constructor(private readonly instance: DuckDBInstance, private readonly con: DuckDBConnection) {}
+  /**
+   * `ffi`, when FFI is granted, is a second in-memory database (same library) that serves `queryNumeric`
+   * in bulk; `exec` (views, settings) runs on both so they see the same relations.
+   */
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly con: DuckDBConnection,
+    private readonly ffi?: FfiDuck,
+  ) {}
 
   async registerParquet(name: string, files: string[]): Promise<void> {
     const list = files.map(_lit).join(", ");
@@ -70,10 +81,18 @@ class _NativeEngine implements DuckEngine {
   }
 
   async queryNumeric(sql: string): Promise<NumericResult> {
-    // Count first, then stream chunks straight into preallocated arrays: memory stays at the result size.
+    // Count first, then fill preallocated arrays: memory stays at the result size.
+    const prepared = await this.con.prepare(sql);
+    const names = Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnName(i));
+    prepared.destroySync();
     const [{ n: total }] = await this.queryRows(`SELECT count(*) AS n FROM (${sql})`);
+    if (names.length === 0) return { names, columns: [], rows: 0 };
+    if (this.ffi) {
+      // Bulk path (duckdb_ffi.ts): each vector memcpy'd into the output, no per-value or per-chunk JS copy.
+      const { columns, rows } = await this.ffi.queryDoubles(sql, names.length, Number(total));
+      return { names, columns, rows };
+    }
     const result = await this.con.stream(sql);
-    const names = result.columnNames();
     const columns = names.map(() => new Float64Array(Number(total)));
     let rows = 0;
     for (;;) {
@@ -95,7 +114,7 @@ class _NativeEngine implements DuckEngine {
     }
     return {
       names,
-      columns: rows === columns[0]?.length ? columns : columns.map((c) => c.slice(0, rows)),
+      columns: rows === columns[0].length ? columns : columns.map((c) => c.slice(0, rows)),
       rows,
     };
   }
@@ -111,9 +130,11 @@ class _NativeEngine implements DuckEngine {
 
   async exec(sql: string): Promise<void> {
     await this.con.run(sql);
+    await this.ffi?.exec(sql);
   }
 
   close(): Promise<void> {
+    this.ffi?.close();
     this.con.closeSync();
     this.instance.closeSync();
     return Promise.resolve();
@@ -150,7 +171,7 @@ export async function openEngine(kind: EngineKind = "native"): Promise<DuckEngin
       const instance = await DuckDBInstance.create(":memory:");
       const con = await instance.connect();
       await con.run("SET TimeZone = 'UTC'").catch(() => {});
-      return new _NativeEngine(instance, con);
+      return new _NativeEngine(instance, con, await openFfiDuck());
     } catch (err) {
       throw new CandlelabError(
         `Cannot open the native DuckDB engine: ${

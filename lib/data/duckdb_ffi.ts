@@ -1,0 +1,283 @@
+/**
+ * Bulk numeric results from the native DuckDB library through Deno FFI (the same `libduckdb` that
+ * `@duckdb/node-api` loads), for the native engine's `queryNumeric`.
+ *
+ * Why: through Node-API every 2048-row vector is copied into a fresh JS buffer (measured ~150-190 MB/s
+ * here, plus one thread-pool round trip per chunk), and first-touching fresh memory is expensive on this VM.
+ * Through FFI each vector is `memcpy`d straight into the output Float64Arrays, which are advised to use
+ * transparent huge pages (`madvise(MADV_HUGEPAGE)`), and the result is streamed, so DuckDB never
+ * materialises it. Needs `--allow-ffi` (already needed by the native engine). `openFfiDuck()` returns
+ * undefined when FFI is not granted or the library is not found; callers fall back to Node-API.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { CandlelabError } from "../util/errors.ts";
+
+const _RESULT = { struct: ["u64", "u64", "u64", "pointer", "pointer", "pointer"] } as const;
+const _DUCKDB_TYPE_DOUBLE = 11;
+const _MADV_HUGEPAGE = 14;
+const _HUGE_MIN_BYTES = 4 * 1024 * 1024;
+
+const _SYMBOLS = {
+  duckdb_open: { parameters: ["pointer", "buffer"], result: "i32" },
+  duckdb_close: { parameters: ["buffer"], result: "void" },
+  duckdb_connect: { parameters: ["pointer", "buffer"], result: "i32" },
+  duckdb_disconnect: { parameters: ["buffer"], result: "void" },
+  duckdb_query: { parameters: ["pointer", "buffer", "buffer"], result: "i32", nonblocking: true },
+  duckdb_prepare: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+  duckdb_prepare_error: { parameters: ["pointer"], result: "pointer" },
+  duckdb_destroy_prepare: { parameters: ["buffer"], result: "void" },
+  duckdb_execute_prepared_streaming: { parameters: ["pointer", "buffer"], result: "i32", nonblocking: true },
+  duckdb_result_error: { parameters: ["buffer"], result: "pointer" },
+  duckdb_column_count: { parameters: ["buffer"], result: "u64" },
+  duckdb_column_type: { parameters: ["buffer", "u64"], result: "i32" },
+  duckdb_destroy_result: { parameters: ["buffer"], result: "void" },
+  duckdb_fetch_chunk: { parameters: [_RESULT], result: "pointer" },
+  duckdb_data_chunk_get_size: { parameters: ["pointer"], result: "u64" },
+  duckdb_data_chunk_get_vector: { parameters: ["pointer", "u64"], result: "pointer" },
+  duckdb_vector_get_data: { parameters: ["pointer"], result: "pointer" },
+  duckdb_vector_get_validity: { parameters: ["pointer"], result: "pointer" },
+  duckdb_destroy_data_chunk: { parameters: ["buffer"], result: "void" },
+} as const;
+
+type _Lib = Deno.DynamicLibrary<typeof _SYMBOLS>;
+type _Libc = Deno.DynamicLibrary<{ madvise: { parameters: ["pointer", "usize", "i32"]; result: "i32" } }>;
+
+/** Columns of a numeric query read through FFI. */
+export interface FfiNumeric {
+  columns: Float64Array[];
+  rows: number;
+}
+
+/** An in-memory DuckDB database and connection opened through FFI. Close it when done. */
+export interface FfiDuck {
+  /** Runs a statement (e.g. `CREATE VIEW`, `SET`) and discards its result. */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `sql` (k columns, each castable to DOUBLE), streaming, into k Float64Arrays; SQL NULL becomes NaN.
+   * `expectedRows` sizes the output (from a `count(*)`); more rows grow it, fewer are trimmed.
+   */
+  queryDoubles(sql: string, k: number, expectedRows: number): Promise<FfiNumeric>;
+  close(): void;
+}
+
+/**
+ * Path of the `libduckdb` shipped with `@duckdb/node-bindings` for this platform.
+ *
+ * @example
+ * ```ts
+ * import { duckdbLibraryPath } from "./duckdb_ffi.ts";
+ * console.assert(duckdbLibraryPath().includes("@duckdb/node-bindings-"));
+ * ```
+ */
+export function duckdbLibraryPath(): string {
+  const arch = Deno.build.arch === "x86_64" ? "x64" : "arm64";
+  const [dir, file] = Deno.build.os === "darwin"
+    ? [`darwin-${arch}`, "libduckdb.dylib"]
+    : Deno.build.os === "windows"
+    ? [`win32-${arch}`, "duckdb.dll"]
+    : [`linux-${arch}`, "libduckdb.so"];
+  return fileURLToPath(new URL(`../../node_modules/@duckdb/node-bindings-${dir}/${file}`, import.meta.url));
+}
+
+function _cstr(text: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(text + "\0");
+}
+
+function _handle(buf: BigUint64Array): Deno.PointerValue {
+  return Deno.UnsafePointer.create(buf[0]);
+}
+
+/**
+ * Opens an in-memory DuckDB (UTC time zone) through FFI, or returns undefined when FFI is not granted or
+ * the library is missing.
+ *
+ * @example
+ * ```ts
+ * import { openFfiDuck } from "./duckdb_ffi.ts";
+ * const duck = await openFfiDuck();
+ * if (duck) {
+ *   const r = await duck.queryDoubles("SELECT i, CASE WHEN i = 1 THEN NULL ELSE i / 2 END FROM range(3) t(i)", 2, 3);
+ *   console.assert(r.rows === 3 && r.columns[0][2] === 2 && Number.isNaN(r.columns[1][1]));
+ *   duck.close();
+ * }
+ * ```
+ */
+export async function openFfiDuck(): Promise<FfiDuck | undefined> {
+  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return undefined;
+  let lib: _Lib;
+  try {
+    lib = Deno.dlopen(duckdbLibraryPath(), _SYMBOLS);
+  } catch {
+    return undefined;
+  }
+  let libc: _Libc | undefined;
+  if (Deno.build.os === "linux") {
+    try {
+      libc = Deno.dlopen("libc.so.6", {
+        madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
+      });
+    } catch {
+      libc = undefined;
+    }
+  }
+  const db = new BigUint64Array(1), con = new BigUint64Array(1);
+  if (lib.symbols.duckdb_open(null, db) !== 0 || lib.symbols.duckdb_connect(_handle(db), con) !== 0) {
+    lib.close();
+    libc?.close();
+    return undefined;
+  }
+  const duck = new _FfiDuck(lib, libc, db, con);
+  await duck.exec("SET TimeZone = 'UTC'").catch(() => {});
+  return duck;
+}
+
+class _FfiDuck implements FfiDuck {
+  #open = true;
+  /** Calls run one at a time: a DuckDB connection must not run two statements at once. */
+  #queue: Promise<unknown> = Promise.resolve();
+  constructor(
+    private readonly lib: _Lib,
+    private readonly libc: _Libc | undefined,
+    private readonly db: BigUint64Array,
+    private readonly con: BigUint64Array,
+  ) {}
+
+  /** Runs `fn` after every call queued before it has settled. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (!this.#open) {
+        throw new CandlelabError("Cannot run query: the FFI DuckDB is closed; open a new engine");
+      }
+      return fn();
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.#serial(() => this._exec(sql));
+  }
+
+  queryDoubles(sql: string, k: number, expectedRows: number): Promise<FfiNumeric> {
+    return this.#serial(() => this._queryDoubles(sql, k, expectedRows));
+  }
+
+  private async _exec(sql: string): Promise<void> {
+    const res = new Uint8Array(48);
+    const state = await this.lib.symbols.duckdb_query(_handle(this.con), _cstr(sql), res);
+    try {
+      if (state !== 0) throw this._error(res, sql);
+    } finally {
+      this.lib.symbols.duckdb_destroy_result(res);
+    }
+  }
+
+  private async _queryDoubles(sql: string, k: number, expectedRows: number): Promise<FfiNumeric> {
+    const s = this.lib.symbols;
+    const names = Array.from({ length: k }, (_, i) => `_c${i}`);
+    const wrapped = `SELECT ${names.map((c) => `CAST(${c} AS DOUBLE)`).join(", ")} FROM (${sql}) AS _q(${
+      names.join(", ")
+    })`;
+    const stmt = new BigUint64Array(1);
+    if (s.duckdb_prepare(_handle(this.con), _cstr(wrapped), stmt) !== 0) {
+      const msg = Deno.UnsafePointerView.getCString(s.duckdb_prepare_error(_handle(stmt))!);
+      s.duckdb_destroy_prepare(stmt);
+      throw new CandlelabError(`Cannot run query: ${msg}; check the SQL: ${sql.slice(0, 200)}`);
+    }
+    const res = new Uint8Array(48);
+    try {
+      const state = await s.duckdb_execute_prepared_streaming(_handle(stmt), res);
+      if (state !== 0) throw this._error(res, sql);
+      for (let c = 0; c < k; c++) {
+        if (s.duckdb_column_type(res, BigInt(c)) !== _DUCKDB_TYPE_DOUBLE) {
+          throw new CandlelabError(`Cannot read query result: column ${c} is not DOUBLE after the cast`);
+        }
+      }
+      return this._read(res, k, expectedRows);
+    } finally {
+      s.duckdb_destroy_result(res);
+      s.duckdb_destroy_prepare(stmt);
+    }
+  }
+
+  /** Fetches every chunk of a DOUBLE-only result into Float64Arrays. */
+  private _read(res: Uint8Array<ArrayBuffer>, k: number, expectedRows: number): FfiNumeric {
+    const s = this.lib.symbols;
+    let capacity = Math.max(0, expectedRows);
+    let columns = Array.from({ length: k }, () => this._alloc(capacity));
+    let rows = 0;
+    const chunkRef = new BigUint64Array(1);
+    for (;;) {
+      const chunk = s.duckdb_fetch_chunk(res);
+      if (!chunk) break;
+      chunkRef[0] = BigInt(Deno.UnsafePointer.value(chunk));
+      try {
+        const n = Number(s.duckdb_data_chunk_get_size(chunk));
+        if (n === 0) break;
+        if (rows + n > capacity) {
+          capacity = Math.max(rows + n, Math.ceil(capacity * 1.5));
+          columns = columns.map((c) => {
+            const g = this._alloc(capacity);
+            g.set(c.subarray(0, rows));
+            return g;
+          });
+        }
+        for (let c = 0; c < k; c++) {
+          const vec = s.duckdb_data_chunk_get_vector(chunk, BigInt(c));
+          const out = columns[c];
+          new Deno.UnsafePointerView(s.duckdb_vector_get_data(vec)!).copyInto(
+            new Uint8Array(out.buffer, out.byteOffset + rows * 8, n * 8),
+          );
+          const validity = s.duckdb_vector_get_validity(vec);
+          if (validity) _applyValidity(new Deno.UnsafePointerView(validity), n, out, rows);
+        }
+        rows += n;
+      } finally {
+        s.duckdb_destroy_data_chunk(chunkRef);
+      }
+    }
+    return { columns: rows === capacity ? columns : columns.map((c) => c.slice(0, rows)), rows };
+  }
+
+  /** A zeroed Float64Array; large ones are advised to use huge pages before their first write. */
+  private _alloc(n: number): Float64Array<ArrayBuffer> {
+    const a = new Float64Array(n);
+    if (this.libc && a.byteLength >= _HUGE_MIN_BYTES) {
+      const addr = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(a)));
+      const start = (addr + 4095n) & ~4095n;
+      const end = (addr + BigInt(a.byteLength)) & ~4095n;
+      if (end > start) {
+        this.libc.symbols.madvise(Deno.UnsafePointer.create(start), end - start, _MADV_HUGEPAGE);
+      }
+    }
+    return a;
+  }
+
+  private _error(res: Uint8Array<ArrayBuffer>, sql: string): CandlelabError {
+    const p = this.lib.symbols.duckdb_result_error(res);
+    const msg = p ? Deno.UnsafePointerView.getCString(p) : "unknown error";
+    return new CandlelabError(`Cannot run query: ${msg}; check the SQL: ${sql.slice(0, 200)}`);
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.lib.symbols.duckdb_disconnect(this.con);
+    this.lib.symbols.duckdb_close(this.db);
+    this.lib.close();
+    this.libc?.close();
+  }
+}
+
+/** Sets NaN where a DuckDB validity mask (uint64 words, bit i = row i valid) marks a NULL. */
+function _applyValidity(mask: Deno.UnsafePointerView, n: number, out: Float64Array, at: number): void {
+  for (let w = 0; w * 32 < n; w++) {
+    const word = mask.getUint32(w * 4);
+    if (word === 0xffffffff) continue;
+    for (let b = 0; b < 32 && w * 32 + b < n; b++) {
+      if ((word & (1 << b)) === 0) out[at + w * 32 + b] = NaN;
+    }
+  }
+}
