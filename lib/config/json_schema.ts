@@ -21,7 +21,11 @@ export const CONFIG_SCHEMAS: Record<string, { schema: z.ZodType; glob: string; t
     glob: "configs/features/*.yaml",
     title: "Candlelab feature set",
   },
-  "label.schema.json": { schema: LabelSpecSchema, glob: "configs/labels/*.yaml", title: "Candlelab label spec" },
+  "label.schema.json": {
+    schema: LabelSpecSchema,
+    glob: "configs/labels/*.yaml",
+    title: "Candlelab label spec",
+  },
 };
 
 /**

@@ -33,9 +33,23 @@ export const MAX_CONFIG_DEPTH = 32;
  */
 export function parseYaml(text: string, file: string): unknown {
   if (text.length > MAX_CONFIG_BYTES) {
-    throw new ConfigError(file, [], `Cannot read config ${file}: it is ${text.length} bytes, more than the limit of ${MAX_CONFIG_BYTES}; configs are small YAML files`);
+    throw new ConfigError(
+      file,
+      [],
+      `Cannot read config ${file}: it is ${text.length} bytes, more than the limit of ${MAX_CONFIG_BYTES}; configs are small YAML files`,
+    );
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, logLevel: "silent" });
+  const tags = doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED").map((w) =>
+    w.message.split("\n")[0]
+  );
+  if (tags.length > 0) {
+    throw new ConfigError(
+      file,
+      tags,
+      `Cannot parse config ${file}: ${tags.join("; ")}; configs use plain YAML without custom tags`,
+    );
+  }
   if (doc.errors.length > 0) {
     const msgs = doc.errors.map((e) => e.message.split("\n")[0]);
     throw new ConfigError(file, msgs, `Cannot parse config ${file}: ${msgs.join("; ")}`);
@@ -45,7 +59,11 @@ export function parseYaml(text: string, file: string): unknown {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     const msg = (err as Error).message;
-    throw new ConfigError(file, [msg], `Cannot parse config ${file}: ${msg} (YAML aliases are limited to prevent alias bombs)`);
+    throw new ConfigError(
+      file,
+      [msg],
+      `Cannot parse config ${file}: ${msg} (YAML aliases are limited to prevent alias bombs)`,
+    );
   }
   _checkShape(value, file, [], 0);
   return value;
@@ -55,7 +73,11 @@ const _FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 function _checkShape(value: unknown, file: string, path: (string | number)[], depth: number): void {
   if (depth > MAX_CONFIG_DEPTH) {
-    throw new ConfigError(file, [path.join(".")], `Cannot read config ${file}: nesting deeper than ${MAX_CONFIG_DEPTH} levels at ${path.join(".")}`);
+    throw new ConfigError(
+      file,
+      [path.join(".")],
+      `Cannot read config ${file}: nesting deeper than ${MAX_CONFIG_DEPTH} levels at ${path.join(".")}`,
+    );
   }
   if (Array.isArray(value)) {
     value.forEach((v, i) => _checkShape(v, file, [...path, i], depth + 1));
@@ -63,7 +85,11 @@ function _checkShape(value: unknown, file: string, path: (string | number)[], de
     for (const key of Object.keys(value)) {
       if (_FORBIDDEN_KEYS.has(key)) {
         const at = [...path, key].join(".");
-        throw new ConfigError(file, [at], `Cannot read config ${file}: key "${key}" at ${at} is not allowed (it could alter object prototypes); remove it`);
+        throw new ConfigError(
+          file,
+          [at],
+          `Cannot read config ${file}: key "${key}" at ${at} is not allowed (it could alter object prototypes); remove it`,
+        );
       }
       _checkShape((value as Record<string, unknown>)[key], file, [...path, key], depth + 1);
     }

@@ -59,9 +59,20 @@ export function requiredColumns(kind: FileKind): CanonicalColumn[] {
  */
 export function mapColumns(names: string[], kind: FileKind, file: string): Record<CanonicalColumn, string> {
   const byKey = new Map<string, string>();
-  for (const n of names) if (!byKey.has(_key(n))) byKey.set(_key(n), n);
-  const out: Partial<Record<CanonicalColumn, string>> = {};
   const wanted = requiredColumns(kind);
+  const spelled = new Set(wanted.flatMap((c) => _SPELLINGS[c]));
+  for (const n of names) {
+    const prev = byKey.get(_key(n));
+    if (prev !== undefined && spelled.has(_key(n))) {
+      throw new CandlelabError(
+        `Cannot load ${file}: columns "${prev}" and "${n}" are the same column (${_key(n)}) spelled twice, ` +
+          `so it is ambiguous which to read; the file has columns [${names.join(", ")}]; ` +
+          `drop or rename one of them at the source`,
+      );
+    }
+    if (prev === undefined) byKey.set(_key(n), n);
+  }
+  const out: Partial<Record<CanonicalColumn, string>> = {};
   for (const col of wanted) {
     const hit = _SPELLINGS[col].find((s) => byKey.has(s));
     if (hit) out[col] = byKey.get(hit);

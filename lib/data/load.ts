@@ -377,6 +377,14 @@ export async function loadBars(source: string | string[], options: LoadOptions =
       timestampUnit: unit,
       quality,
     };
+  } catch (err) {
+    if (err instanceof CandlelabError) throw err;
+    // any engine error (e.g. invalid UTF-8 in a damaged file) reaches the user naming the file
+    throw new CandlelabError(
+      `Cannot load ${label}: DuckDB failed while reading it (${(err as Error).message}); ` +
+        `the file is damaged or not what its name says: restore or re-import it with deno task data:import`,
+      { cause: err },
+    );
   } finally {
     if (ownEngine) await engine.close();
   }

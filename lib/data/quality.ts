@@ -226,6 +226,21 @@ export function computeQuality(input: QualityInput, options: QualityOptions = {}
       missingBars: g.missingBars,
       hours: (g.toMs - g.fromMs) / 3_600_000,
     }));
+  const year = 365 * 86_400_000;
+  const huge = gapList.filter((g) => g.toMs - g.fromMs > year);
+  if (huge.length > 0) {
+    findings.push({
+      severity: "hard",
+      code: "huge_gap",
+      column: "timestamp",
+      count: huge.length,
+      message: `${file}: ${huge.length} gap(s) longer than a year, the first ${
+        ((huge[0].toMs - huge[0].fromMs) / 86_400_000).toFixed(0)
+      } days from ${isoTime(huge[0].fromMs)} to ${
+        isoTime(huge[0].toMs)
+      } (wrong timestamps or two files joined); split the file or fix the timestamps`,
+    });
+  }
   if (gapList.length > 0) {
     findings.push({
       severity: "info",

@@ -80,7 +80,10 @@ export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
  * console.assert(c.model.kind === "hist_random_forest" && c.model.nTrees === 20);
  * ```
  */
-export async function loadExperimentConfig(file: string, overrides: string[] = []): Promise<ExperimentConfig> {
+export async function loadExperimentConfig(
+  file: string,
+  overrides: string[] = [],
+): Promise<ExperimentConfig> {
   if (overrides.length === 0) return await loadConfig(file, ExperimentConfigSchema);
   let text: string;
   try {

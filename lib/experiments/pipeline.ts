@@ -16,10 +16,10 @@ import type { Dataset } from "../data/dataset.ts";
 import {
   cachedFeatureColumns,
   type CacheEvent,
-  float64Column,
   checkCausality,
   type FeatureSet,
   featureSetLookback,
+  float64Column,
   loadFeatureSetSpec,
   resolveFeatureSet,
   selectValidRows,
@@ -28,11 +28,17 @@ import {
 import { classBalance, computeLabels, type Labels } from "../labels/mod.ts";
 import { createModel } from "../models/mod.ts";
 import type { FeatureMatrix } from "../models/estimator.ts";
-import { splitsFromConfig, walkForward, type WalkForwardProgress, type WalkForwardResult } from "../validation/mod.ts";
+import {
+  splitsFromConfig,
+  walkForward,
+  type WalkForwardProgress,
+  type WalkForwardResult,
+} from "../validation/mod.ts";
 import { codeVersion, metricsFromReport, type ModelMetadata, saveModel } from "../registry/mod.ts";
 import { backtest, type BacktestResult, barsFromDataset } from "../backtest/mod.ts";
 import { closeStateDb, openStateDb, replay } from "../state/mod.ts";
 import { CandlelabError } from "../util/errors.ts";
+import { checkPaths } from "../config/paths.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { hashId } from "../util/hash.ts";
 import type { ExperimentConfig } from "./config.ts";
@@ -50,6 +56,8 @@ export interface ExperimentOptions {
   onTrainProgress?: (p: WalkForwardProgress) => void;
   /** Persist the backtest bar by bar into the SQLite state file (default true). */
   persistState?: boolean;
+  /** Config file named in errors (paths are checked against the project root before any work). */
+  configFile?: string;
 }
 
 /** Everything a notebook needs to show a finished experiment. */
@@ -82,17 +90,35 @@ export interface ExperimentResult {
  * console.log(r.runId, r.model.id, r.backtest.metrics.sharpe);
  * ```
  */
-export function runExperiment(config: ExperimentConfig, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+export function runExperiment(
+  config: ExperimentConfig,
+  options: ExperimentOptions = {},
+): Promise<ExperimentResult> {
   const root = options.projectRoot ?? ".";
   const at = (p: string) => (p.startsWith("/") ? p : join(root, p));
-  return withRun({
-    root: at(config.output.runs),
-    strategy: config.name,
-    config,
-    seed: config.seed,
-    projectRoot: root,
-    progress: options.progress,
-  }, (run) => _pipeline(run, config, options, at));
+  // refuse bad paths and feature params before anything (even the run folder) is written
+  const preflight = (async () => {
+    checkPaths(config, { projectRoot: root, file: options.configFile ?? `the config of ${config.name}` });
+    const featureFile = _configPath(config.features, at, "configs/features");
+    const spec = await loadFeatureSetSpec(featureFile);
+    try {
+      resolveFeatureSet(spec);
+    } catch (err) {
+      throw new CandlelabError(`Invalid feature set ${featureFile}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  })();
+  return preflight.then(() =>
+    withRun({
+      root: at(config.output.runs),
+      strategy: config.name,
+      config,
+      seed: config.seed,
+      projectRoot: root,
+      progress: options.progress,
+    }, (run) => _pipeline(run, config, options, at))
+  );
 }
 
 async function _pipeline(
@@ -119,7 +145,9 @@ async function _pipeline(
       const hard = r.current.quality.findings.filter((f) => f.severity === "hard");
       if (hard.length > 0) {
         throw new CandlelabError(
-          `Cannot run ${cfg.name}: quality gate failed for ${s.path}: ${hard.map((f) => f.message).join("; ")}`,
+          `Cannot run ${cfg.name}: quality gate failed for ${s.path}: ${
+            hard.map((f) => f.message).join("; ")
+          }`,
         );
       }
     }
@@ -220,7 +248,9 @@ async function _pipeline(
   });
 
   const model = await run.stage("registry", async (log) => {
-    if (!evaluation.finalModel) throw new CandlelabError("Cannot register: walk-forward returned no final model");
+    if (!evaluation.finalModel) {
+      throw new CandlelabError("Cannot register: walk-forward returned no final model");
+    }
     const ts = dataset.table.array("timestamp") as Float64Array;
     const meta = await saveModel(at(cfg.output.registry), evaluation.finalModel.toJSON(), {
       strategy: cfg.name,

@@ -21,7 +21,10 @@ const _YEAR_MS = 365 * 24 * 3600_000;
 export function returnMoments(
   equity: Float64Array,
   intervalMs: number,
-): Pick<BacktestSummary, "sharpe" | "sharpe_annualised" | "periods_per_year" | "n_periods" | "skew" | "kurtosis"> {
+): Pick<
+  BacktestSummary,
+  "sharpe" | "sharpe_annualised" | "periods_per_year" | "n_periods" | "skew" | "kurtosis"
+> {
   const n = Math.max(0, equity.length - 1);
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) r[i] = equity[i + 1] / equity[i] - 1;

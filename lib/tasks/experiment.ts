@@ -44,6 +44,7 @@ export async function main(args: string[], out: (line: string) => void = console
   const bar = terminalProgress("training");
   const result = await runExperiment(config, {
     persistState: !parsed.values["no-state"],
+    configFile: file,
     onTrainProgress: (p) => {
       if (p.done !== undefined && p.total) bar(p.done, p.total);
     },

@@ -30,6 +30,9 @@ export async function writeSchemas(out: string): Promise<string[]> {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ args: Deno.args, options: { out: { type: "string", default: "configs/schema" } } });
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { out: { type: "string", default: "configs/schema" } },
+  });
   for (const f of await writeSchemas(values.out!)) console.log(`wrote ${f}`);
 }

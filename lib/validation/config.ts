@@ -22,10 +22,11 @@ export const ValidationConfigSchema = z.strictObject({
   folds: z.int().min(1).max(100).default(4).describe("number of test blocks"),
   window: z.enum(["expanding", "rolling"]).default("expanding")
     .describe("walk_forward training window: from row 0 (expanding) or the last train_rows rows (rolling)"),
-  train_rows: z.int().positive().optional().describe("rolling window length in rows; default one block"),
-  max_train_rows: z.int().positive().optional()
+  train_rows: z.int().positive().max(100_000_000, "train_rows must be at most 100,000,000").optional()
+    .describe("rolling window length in rows; default one block"),
+  max_train_rows: z.int().positive().max(100_000_000, "max_train_rows must be at most 100,000,000").optional()
     .describe("cap on training rows; stride = ceil(n_train / max_train_rows)"),
-  embargo: z.int().nonnegative().optional()
+  embargo: z.int().nonnegative().max(1_000_000, "embargo must be at most 1,000,000 rows").optional()
     .describe("rows; raises the gap on both sides to at least this, never lowers the derived gap"),
   calibration_bins: z.int().min(1).max(100).default(10).describe("bins of the calibration table"),
   permutation_repeats: z.int().min(0).max(100).default(0)
