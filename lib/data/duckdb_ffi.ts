@@ -82,7 +82,19 @@ export function duckdbLibraryPath(): string {
 }
 
 function _cstr(text: string): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(text + "\0");
+  const bytes = new TextEncoder().encode(text + "\0");
+  const out = _pinned(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
+/**
+ * A zeroed buffer whose memory never moves. Small typed arrays made with `new Uint8Array(n)` may live on
+ * V8's heap, where the garbage collector can move them while a nonblocking FFI call is still writing into
+ * them from another thread; a buffer over its own `ArrayBuffer` is allocated off-heap.
+ */
+function _pinned(bytes: number): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(new ArrayBuffer(bytes));
 }
 
 function _handle(buf: BigUint64Array): Deno.PointerValue {
@@ -165,8 +177,10 @@ class _FfiDuck implements FfiDuck {
   }
 
   private async _exec(sql: string): Promise<void> {
-    const res = new Uint8Array(48);
-    const state = await this.lib.symbols.duckdb_query(_handle(this.con), _cstr(sql), res);
+    const res = _pinned(48);
+    const text = _cstr(sql);
+    const state = await this.lib.symbols.duckdb_query(_handle(this.con), text, res);
+    if (text.length === 0) throw new Error("unreachable"); // keeps the SQL bytes alive until the call returned
     try {
       if (state !== 0) throw this._error(res, sql);
     } finally {
@@ -186,7 +200,7 @@ class _FfiDuck implements FfiDuck {
       s.duckdb_destroy_prepare(stmt);
       throw new CandlelabError(`Cannot run query: ${msg}; check the SQL: ${sql.slice(0, 200)}`);
     }
-    const res = new Uint8Array(48);
+    const res = _pinned(48);
     try {
       const state = await s.duckdb_execute_prepared_streaming(_handle(stmt), res);
       if (state !== 0) throw this._error(res, sql);

@@ -166,7 +166,7 @@ async function _pipeline(
       set: featureSet,
       dir: at(cfg.output.cache),
       timing,
-      log: (e: CacheEvent) => log.info(`cache ${e.event}`, { key: e.key, path: e.path }),
+      log: (e: CacheEvent) => log.info(`cache ${e.event}`, { entry: e.key, path: e.path }),
     });
     return { columns: r.columns, hit: r.hit };
   });

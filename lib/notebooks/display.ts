@@ -55,7 +55,13 @@ export async function show(...values: unknown[]): Promise<void> {
       : (b) => Promise.resolve(console.log(b["text/plain"] ?? "")),
     ...values,
   );
+  // Deno 2.9's kernel can report a cell finished before its last display message is out; headless runs
+  // (nbclient) then lose that output now and then. A short pause lets the message leave first.
+  if (jupyter) await new Promise((resolve) => setTimeout(resolve, SHOW_SETTLE_MS));
 }
+
+/** Pause after a notebook display, in ms (see {@link show}). */
+export const SHOW_SETTLE_MS = 50;
 
 /**
  * Like {@link show}, with the destination given (for tests and custom front ends).

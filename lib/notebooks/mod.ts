@@ -16,3 +16,5 @@ export * from "./progress.ts";
 export * from "./jupyter_server.ts";
 export * from "./exploration.ts";
 export * from "./display.ts";
+export * from "./features_views.ts";
+export * from "./experiment_views.ts";
