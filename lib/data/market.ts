@@ -257,7 +257,9 @@ export async function loadPerpetual(
       await _ref(paths.candles, "ohlcv", c.meta !== undefined),
       await _ref(paths.funding, "funding", f.meta !== undefined),
       await _ref(paths.mark, "mark", m.meta !== undefined),
-      ...(paths.spot ? [await _ref(paths.spot, "ohlcv", (await readMetadata(paths.spot)) !== undefined)] : []),
+      ...(paths.spot
+        ? [await _ref(paths.spot, "ohlcv", (await readMetadata(paths.spot)) !== undefined)]
+        : []),
     ],
   };
 }

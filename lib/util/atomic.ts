@@ -4,11 +4,14 @@
  *
  * @module
  */
-import { dirname, basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 function _tempPath(path: string): string {
   const rand = crypto.getRandomValues(new Uint32Array(2));
-  return join(dirname(path), `.${basename(path)}.${Deno.pid}.${rand[0].toString(36)}${rand[1].toString(36)}.tmp`);
+  return join(
+    dirname(path),
+    `.${basename(path)}.${Deno.pid}.${rand[0].toString(36)}${rand[1].toString(36)}.tmp`,
+  );
 }
 
 /**
