@@ -119,38 +119,40 @@ export class Run {
     this.#progress.stageStart(name);
     log.info("stage started");
     let ok = false;
+    let out: T | undefined;
+    let failure: unknown;
     try {
-      const out = await fn(log);
+      out = await fn(log);
       ok = true;
-      return out;
     } catch (err) {
       log.error("stage failed", { error: _errorRecord(err) });
-      throw err;
-    } finally {
-      clearInterval(timer);
-      const seconds = (performance.now() - t0) / 1000;
-      const rssAfter = Deno.memoryUsage().rss;
-      peak = Math.max(peak, rssAfter);
-      const rec: StageRecord = {
-        name,
-        status: ok ? "ok" : "failed",
-        started_at: startedAt,
-        seconds,
-        rss_before_bytes: rssBefore,
-        rss_after_bytes: rssAfter,
-        rss_peak_bytes: peak,
-      };
-      this.#record.stages.push(rec);
-      if (ok) log.info("stage finished", { seconds, rss_peak_bytes: peak });
-      this.#progress.stageEnd(name, { ok, seconds, peakRssBytes: peak });
-      try {
-        await this.save();
-      } catch (saveErr) {
-        // A failing stage's own error matters more than a failed progress save; an ok stage reports it.
-        if (ok) throw saveErr;
-        log.error("could not save run.json after the failed stage", { error: _errorRecord(saveErr) });
-      }
+      failure = err;
     }
+    clearInterval(timer);
+    const seconds = (performance.now() - t0) / 1000;
+    const rssAfter = Deno.memoryUsage().rss;
+    peak = Math.max(peak, rssAfter);
+    const rec: StageRecord = {
+      name,
+      status: ok ? "ok" : "failed",
+      started_at: startedAt,
+      seconds,
+      rss_before_bytes: rssBefore,
+      rss_after_bytes: rssAfter,
+      rss_peak_bytes: peak,
+    };
+    this.#record.stages.push(rec);
+    if (ok) log.info("stage finished", { seconds, rss_peak_bytes: peak });
+    this.#progress.stageEnd(name, { ok, seconds, peakRssBytes: peak });
+    try {
+      await this.save();
+    } catch (saveErr) {
+      // A failing stage's own error matters more than a failed progress save; an ok stage reports it.
+      if (ok) throw saveErr;
+      log.error("could not save run.json after the failed stage", { error: _errorRecord(saveErr) });
+    }
+    if (!ok) throw failure;
+    return out as T;
   }
 
   /** Records the model registry id. */
