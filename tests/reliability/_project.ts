@@ -221,26 +221,8 @@ export async function recordCounts(part: string, counts: Record<string, number |
   await Deno.rename(`${file}.tmp`, file);
 }
 
-/**
- * Small seeded PRNG (mulberry32) in [0, 1).
- *
- * @example
- * ```ts
- * import { mulberry32 } from "./_project.ts";
- * const r = mulberry32(1);
- * console.assert(r() !== r());
- * ```
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG (mulberry32) in [0, 1): the project's own, from lib/util/random.ts. */
+export { mulberry32 } from "../../lib/util/random.ts";
 
 /** Counters of one part of the suite. */
 export type Counts = Record<string, number | string>;
