@@ -86,3 +86,16 @@ export function checkModelJSON(json: unknown, kind: string, formatVersion: numbe
   }
   return j as ModelJSON;
 }
+
+/**
+ * Importance values by feature name, as `featureImportance()` returns them.
+ *
+ * @example
+ * ```ts
+ * import { namedImportance } from "./common.ts";
+ * console.assert(namedImportance(["a", "b"], [0.25, 0.75]).b === 0.75);
+ * ```
+ */
+export function namedImportance(names: readonly string[], values: ArrayLike<number>): Record<string, number> {
+  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+}

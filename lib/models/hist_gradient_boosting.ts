@@ -23,9 +23,9 @@ import {
   buildBoostingTree,
 } from "./boosting_tree.ts";
 import type { BinnedData } from "./binning.ts";
-import { type FlatTree, type FlatTreeJSON, treeFromJSON, treeToJSON } from "./tree.ts";
+import { addTreeOutput, type FlatTree, type FlatTreeJSON, treeFromJSON, treeToJSON } from "./tree.ts";
 import { createRng, deriveSeed } from "./rng.ts";
-import { argmaxRows, checkModelJSON, normaliseImportance } from "./common.ts";
+import { argmaxRows, checkModelJSON, namedImportance, normaliseImportance } from "./common.ts";
 
 const _KIND = "hist_gradient_boosting";
 const _FORMAT_VERSION = 1;
@@ -169,18 +169,8 @@ export class HistGradientBoosting implements Estimator {
     const K = this.params.nClasses, n = X.nRows;
     const data = new Float64Array(n * K);
     for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) data[i * K + c] = f.init[c];
-    for (let t = 0; t < f.trees.length; t++) {
-      const { feature, threshold, left, right, value } = f.trees[t];
-      const c = t % K;
-      for (let i = 0; i < n; i++) {
-        let node = 0, j = feature[0];
-        while (j >= 0) {
-          node = X.columns[j][i] <= threshold[node] ? left[node] : right[node];
-          j = feature[node];
-        }
-        data[i * K + c] += value[node];
-      }
-    }
+    // tree t scores class t % K: its single leaf value goes to column t % K of row i
+    for (let t = 0; t < f.trees.length; t++) addTreeOutput(f.trees[t], X.columns, n, data, 1, K, t % K);
     for (let i = 0; i < n; i++) {
       let mx = -Infinity, z = 0;
       for (let c = 0; c < K; c++) mx = Math.max(mx, data[i * K + c]);
@@ -198,7 +188,7 @@ export class HistGradientBoosting implements Estimator {
   /** Total split gain per feature, normalised to sum 1 (the boosting analogue of impurity decrease). */
   featureImportance(): Record<string, number> {
     const f = this.#need("featureImportance");
-    return Object.fromEntries(f.featureNames.map((n, i) => [n, f.importance[i]]));
+    return namedImportance(f.featureNames, f.importance);
   }
 
   /** Serialises parameters, initial scores and trees. */

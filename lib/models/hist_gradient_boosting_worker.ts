@@ -7,6 +7,7 @@
 /// <reference lib="deno.worker" />
 import type { BinnedData } from "./binning.ts";
 import { type BoostingTreeParams, buildBoostingTree } from "./boosting_tree.ts";
+import { treeBuffers } from "./tree.ts";
 
 /** Messages the worker accepts. */
 export type BoostingWorkerRequest =
@@ -40,16 +41,7 @@ function _serve(
         msg.feats,
         init.params,
       );
-      const transfer = [
-        tree.feature,
-        tree.threshold,
-        tree.thresholdBin,
-        tree.left,
-        tree.right,
-        tree.value,
-        gain,
-      ]
-        .map((a) => a.buffer as ArrayBuffer);
+      const transfer = [...treeBuffers(tree), gain.buffer as ArrayBuffer];
       scope.postMessage({ type: "tree", c: msg.c, tree, gain }, { transfer });
     } catch (err) {
       scope.postMessage({ type: "error", message: (err as Error).stack ?? String(err) });

@@ -23,7 +23,7 @@ import {
   type ForestTreeResult,
 } from "./forest_tree.ts";
 import { addTreeOutput, type FlatTree, type FlatTreeJSON, treeFromJSON, treeToJSON } from "./tree.ts";
-import { argmaxRows, checkModelJSON, normaliseImportance } from "./common.ts";
+import { argmaxRows, checkModelJSON, namedImportance, normaliseImportance } from "./common.ts";
 
 const _KIND = "hist_random_forest";
 const _FORMAT_VERSION = 1;
@@ -132,7 +132,7 @@ export class HistRandomForest implements Estimator {
   /** Mean decrease in gini impurity per feature (per tree normalised, averaged, normalised to sum 1). */
   featureImportance(): Record<string, number> {
     const f = this.#need("featureImportance");
-    return Object.fromEntries(f.featureNames.map((n, i) => [n, f.importance[i]]));
+    return namedImportance(f.featureNames, f.importance);
   }
 
   /** Serialises parameters and trees; `HistRandomForest.load` reads it back. */

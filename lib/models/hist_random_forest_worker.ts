@@ -12,6 +12,7 @@ import {
   type ForestTreeParams,
   type ForestWorkspace,
 } from "./forest_tree.ts";
+import { treeBuffers } from "./tree.ts";
 
 /** Messages the worker accepts. */
 export type ForestWorkerRequest =
@@ -37,16 +38,7 @@ function _serve(
         throw new Error("tree requested before init");
       }
       const { tree, importance } = buildForestTree(data, params, msg.index, workspace);
-      const transfer = [
-        tree.feature,
-        tree.threshold,
-        tree.thresholdBin,
-        tree.left,
-        tree.right,
-        tree.value,
-        importance,
-      ]
-        .map((a) => a.buffer as ArrayBuffer);
+      const transfer = [...treeBuffers(tree), importance.buffer as ArrayBuffer];
       scope.postMessage({ type: "tree", index: msg.index, tree, importance }, { transfer });
     } catch (err) {
       scope.postMessage({ type: "error", message: (err as Error).stack ?? String(err) });

@@ -30,8 +30,8 @@ export interface FlatTreeJSON {
 }
 
 /**
- * Adds `scale * value[leaf]` of every row's leaf into `out` (n x width, row-major), traversing raw
- * column-major features.
+ * Adds `scale * value[leaf]` of every row's leaf into `out` (row-major: row i's `width` values start at
+ * `i * stride + offset`; by default n x width), traversing raw column-major features.
  *
  * @example
  * ```ts
@@ -53,6 +53,8 @@ export function addTreeOutput(
   nRows: number,
   out: Float64Array,
   scale: number,
+  stride: number = tree.width,
+  offset = 0,
 ): void {
   const { feature, threshold, left, right, value, width } = tree;
   for (let i = 0; i < nRows; i++) {
@@ -62,9 +64,25 @@ export function addTreeOutput(
       node = columns[f][i] <= threshold[node] ? left[node] : right[node];
       f = feature[node];
     }
-    const o = i * width, v = node * width;
+    const o = i * stride + offset, v = node * width;
     for (let c = 0; c < width; c++) out[o + c] += scale * value[v + c];
   }
+}
+
+/**
+ * The buffers of a tree's arrays, for the transfer list when a worker posts the tree.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { treeBuffers, treeFromJSON } from "./tree.ts";
+ * const t = treeFromJSON({ feature: [-1], threshold: [0], thresholdBin: [0], left: [-1], right: [-1], width: 1, value: [1] }, 1);
+ * assert(treeBuffers(t).length === 6);
+ * ```
+ */
+export function treeBuffers(tree: FlatTree): ArrayBuffer[] {
+  return [tree.feature, tree.threshold, tree.thresholdBin, tree.left, tree.right, tree.value]
+    .map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
