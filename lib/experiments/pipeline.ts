@@ -187,12 +187,13 @@ async function _pipeline(
   });
 
   const lookback = featureSetLookback(featureSet, timing);
+  // bars a modelled row reads backwards: the feature set's, or the label's own volatility window if longer
+  const rowLookback = Math.max(lookback, "volWindow" in cfg.label ? cfg.label.volWindow : 0);
   const { labels, rowIndex, X, y } = await run.stage("labels", (log) => {
     const labels = computeLabels(dataset.table, cfg.label);
-    const labelLookback = "volWindow" in cfg.label ? cfg.label.volWindow : 0;
     const cols = featureSet.columns.map((c) => features[c]);
     const yAsFloat = Float64Array.from(labels.y, (v) => (v < 0 ? NaN : v));
-    const sel = selectValidRows([...cols, yAsFloat], { minRow: Math.max(lookback, labelLookback) });
+    const sel = selectValidRows([...cols, yAsFloat], { minRow: rowLookback });
     if (sel.kept < 10 * (cfg.validation.folds + 1)) {
       throw new CandlelabError(
         `Cannot train ${cfg.name}: only ${sel.kept} rows have every feature and a label ` +
@@ -215,11 +216,10 @@ async function _pipeline(
     return { labels, rowIndex: sel.index, X, y };
   });
 
-  const labelLookback = "volWindow" in cfg.label ? cfg.label.volWindow : 0;
   const evaluation = await run.stage("walkforward", async (log) => {
     const folds = splitsFromConfig(cfg.validation, X.nRows, {
       horizon: labels.horizon,
-      lookback: Math.max(lookback, labelLookback),
+      lookback: rowLookback,
     });
     const wf = await walkForward({
       X,
