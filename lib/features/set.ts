@@ -272,10 +272,23 @@ export function computeFeatureColumns(
     e.columns.forEach((name, k) => {
       // copy when a kernel returned a shared/input array, so output columns never alias each other
       const c = cols[k];
-      out[name] = [...inputs.values()].includes(c) || Object.values(out).includes(c) ? c.slice() : c;
+      out[name] = _canonicalNaN(
+        [...inputs.values()].includes(c) || Object.values(out).includes(c) ? c.slice() : c,
+      );
     });
   }
   return out;
+}
+
+/**
+ * Rewrites every NaN in `x` as the one canonical NaN (bits 0x7ff8000000000000), in place. A kernel's 0/0
+ * is the x86 "indefinite" NaN (sign bit set) when run by the interpreter, but the optimizing compiler may
+ * fold the same expression to the canonical NaN; without this, two computations of one feature could
+ * differ in their bytes (cache files, Parquet exports, their hashes) depending on JIT timing.
+ */
+function _canonicalNaN(x: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) x[i] = NaN;
+  return x;
 }
 
 /**

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import * as aq from "arquero";
+import { z } from "zod";
+import { type AnyFeatureDef, defineFeature } from "./feature.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { loadConfig } from "../config/load.ts";
 import { FeatureSetSchema } from "./config.ts";
@@ -144,4 +146,38 @@ Deno.test("a caller-supplied allocator (incl. the huge-page one) gives bitwise-i
     assert.deepEqual(counted[c], plain[c]);
     assert.deepEqual(advised[c], plain[c]);
   }
+});
+
+Deno.test("every NaN a feature writes comes out as the one canonical NaN, whatever its bits were", () => {
+  const negNaN = new Float64Array(1);
+  new BigUint64Array(negNaN.buffer)[0] = 0xfff8000000000000n; // x86 0/0 at run time
+  const payloadNaN = new Float64Array(1);
+  new BigUint64Array(payloadNaN.buffer)[0] = 0x7ff0000000000123n; // a signalling-style payload
+  const fake = defineFeature({
+    name: "nan_bits",
+    description: "test: NaNs with unusual bit patterns",
+    params: z.strictObject({}),
+    requires: "any",
+    inputs: ["close"],
+    lookback: () => 0,
+    columns: () => ["nan_bits"],
+    compute: (ctx) => {
+      const out = ctx.alloc();
+      out[0] = negNaN[0];
+      out[1] = payloadNaN[0];
+      out[2] = 1.5;
+      return [out];
+    },
+  });
+  const set = resolveFeatureSet(
+    { name: "x", features: [{ feature: "nan_bits" }] },
+    new Map<string, AnyFeatureDef>([["nan_bits", fake]]),
+  );
+  const col = computeFeatureColumns(spot(), set).nan_bits;
+  const bits = new BigUint64Array(col.buffer, col.byteOffset, 3);
+  assert.deepEqual([...bits].map((b) => b.toString(16)), [
+    "7ff8000000000000",
+    "7ff8000000000000",
+    "3ff8000000000000",
+  ]);
 });
