@@ -15,16 +15,17 @@ import { peerBacktest } from "../lib/backtest/peer.ts";
 import { randomProba, syntheticBars } from "../lib/backtest/synthetic.ts";
 import { replay } from "../lib/state/replay.ts";
 import { RiskSchema, SignalPolicySchema } from "../lib/strategy/config.ts";
+import { hugePageAllocator } from "../lib/features/alloc.ts";
 
 /**
- * Runs the three engines once each on `rows` bars and returns their timings.
+ * Runs the engines once each on `rows` bars and returns their timings.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { benchBacktest } from "./backtest.ts";
  * const out = benchBacktest(1000);
- * assert.deepEqual(out.map((o) => o.engine), ["vectorised", "peer", "replay-no-persist"]);
+ * assert.deepEqual(out.map((o) => o.engine), ["vectorised", "vectorised+trade-objects", "peer", "replay-no-persist"]);
  * ```
  */
 export function benchBacktest(
@@ -45,7 +46,20 @@ export function benchBacktest(
     market: MarketSchema.parse({ kind: "spot" }),
   };
   const engines: [string, () => unknown][] = [
-    ["vectorised", () => backtest(input)],
+    // curves and trade log on huge pages when FFI is allowed (as the feature columns are)
+    ["vectorised", () => {
+      const allocator = hugePageAllocator();
+      const r = backtest(input, { alloc: allocator?.alloc });
+      allocator?.close();
+      return r;
+    }],
+    // the same, then every trade made into an object (what a caller reading result.trades pays)
+    ["vectorised+trade-objects", () => {
+      const allocator = hugePageAllocator();
+      const r = backtest(input, { alloc: allocator?.alloc });
+      allocator?.close();
+      return r.trades.length;
+    }],
     ["peer", () => peerBacktest(bars.close, idx, proba, { fee: 5e-4, threshold: 0.5 })],
     ["replay-no-persist", () => replay({ ...input, db: null, runId: "bench", strategy: "bench" })],
   ];

@@ -16,6 +16,7 @@ import {
   type Trade,
 } from "./engine.ts";
 import { type CurveMetrics, curveMetrics } from "./metrics.ts";
+import { TradeLog } from "./trade_log.ts";
 
 /** Sums of the attribution items over the run (quote currency). */
 export interface Attribution {
@@ -41,15 +42,24 @@ export interface BacktestMetrics extends CurveMetrics {
   nTrades: number;
 }
 
+/** How a backtest allocates its bar-sized arrays (not what it computes). */
+export interface BacktestOptions {
+  /**
+   * Allocator of the equity and position curves and the trade log's chunks (default `new Float64Array(n)`);
+   * `hugePageAllocator()` makes million-bar runs faster where first touching fresh memory is slow.
+   */
+  alloc?: (n: number) => Float64Array;
+}
+
 /** What a backtest returns. */
 export interface BacktestResult {
-  /** Bar timestamps from the first to the last probability row. */
+  /** Bar timestamps from the first to the last probability row (a view of the input's). */
   timestamp: Float64Array;
   /** Equity at each bar's close. */
   equity: Float64Array;
   /** Signed quantity held at each bar's close. */
   position: Float64Array;
-  /** Closed trades, then the open one (if any) marked at the last close with `open: true`. */
+  /** Closed trades, then the open one (if any) marked at the last close with `open: true` (made on first read). */
   trades: Trade[];
   attribution: Attribution;
   metrics: BacktestMetrics;
@@ -86,8 +96,8 @@ export interface BacktestResult {
  * assert.ok(Math.abs(r.equity[3] - 1210) < 1e-9 && r.trades.length === 1 && r.trades[0].open);
  * ```
  */
-export function backtest(input: BacktestInput): BacktestResult {
-  const run = new BacktestRun(input);
+export function backtest(input: BacktestInput, options: BacktestOptions = {}): BacktestResult {
+  const run = new BacktestRun(input, options);
   while (!run.done) run.step();
   return run.result();
 }
@@ -121,7 +131,7 @@ export class BacktestRun {
   readonly #equity: Float64Array;
   readonly #position: Float64Array;
   readonly #skip: Uint8Array;
-  readonly #trades: Trade[] = [];
+  readonly #trades: TradeLog;
   readonly #missing: number[] = [];
   readonly #gaps: { from: number; to: number; pnl: number }[] = [];
   readonly #ev: BarEvents = { missingFunding: [], gap: null, markFallback: false, traded: 0 };
@@ -130,13 +140,15 @@ export class BacktestRun {
   #traded = 0;
   #exposed = 0;
 
-  constructor(input: BacktestInput) {
+  constructor(input: BacktestInput, options: BacktestOptions = {}) {
+    const alloc = options.alloc ?? ((k: number) => new Float64Array(k));
     this.#input = input;
     this.ctx = makeContext(input);
     this.state = initialState(input.initialEquity ?? 10_000, this.ctx.first);
     const n = this.ctx.last - this.ctx.first + 1;
-    this.#equity = new Float64Array(n);
-    this.#position = new Float64Array(n);
+    this.#equity = alloc(n);
+    this.#position = alloc(n);
+    this.#trades = new TradeLog(undefined, alloc);
     this.#skip = new Uint8Array(n);
   }
 
@@ -166,45 +178,65 @@ export class BacktestRun {
     if (ev.markFallback) this.#markFallbacks++;
   }
 
-  /** The result over the bars processed so far. */
+  /**
+   * The result over the bars processed so far. `timestamp` is a view of the input bars and `equity` /
+   * `position` are views of the run's own arrays (their values are final once a bar is processed): copy
+   * them before changing them.
+   */
   result(): BacktestResult {
-    const input = this.#input, s = this.state, trades = this.#trades;
+    const input = this.#input, s = this.state, log = this.#trades;
     const start = this.ctx.first, n = this.#j;
-    const equity = this.#equity.slice(0, n), position = this.#position.slice(0, n), skip = this.#skip;
+    // views, not copies (fresh memory is slow to touch on some VMs): bars already processed never change
+    const equity = this.#equity.subarray(0, n), position = this.#position.subarray(0, n), skip = this.#skip;
     const missing = this.#missing, gaps = this.#gaps, markFallbacks = this.#markFallbacks;
     const traded = this.#traded, exposed = this.#exposed;
-    const ts = input.bars.timestamp.slice(start, start + n);
+    const ts = input.bars.timestamp.subarray(start, start + n);
     const last = start + n - 1;
     const open = openTradeSnapshot(s, ts[n - 1], input.bars.close[last]);
-    const all = open ? [...trades, open] : [...trades];
-    const att: Attribution = { pricePnl: 0, gapPnl: 0, fees: 0, slippage: 0, funding: 0, net: 0 };
-    let wins = 0, liquidations = 0;
-    for (const t of all) {
-      att.pricePnl += t.pricePnl;
-      att.gapPnl += t.gapPnl;
-      att.fees += t.fees;
-      att.slippage += t.slippage;
-      att.funding += t.funding;
-      att.net += t.net;
-      if (!t.open && t.net > 0) wins++;
-      if (t.exitReason === "liquidation") liquidations++;
+    // summed over the closed trades, then the open one: the same additions in the same order as a loop
+    // over trade objects
+    const att: Attribution = {
+      pricePnl: log.sum("pricePnl"),
+      gapPnl: log.sum("gapPnl"),
+      fees: log.sum("fees"),
+      slippage: log.sum("slippage"),
+      funding: log.sum("funding"),
+      net: log.sum("net"),
+    };
+    if (open) {
+      att.pricePnl += open.pricePnl;
+      att.gapPnl += open.gapPnl;
+      att.fees += open.fees;
+      att.slippage += open.slippage;
+      att.funding += open.funding;
+      att.net += open.net;
     }
+    const { wins, liquidations } = log.counts();
+    const nAll = log.length + (open ? 1 : 0);
+    let trades: Trade[] | null = null;
     let eqSum = 0;
     for (let j = 0; j < n; j++) eqSum += equity[j];
-    const bh = input.bars.close.slice(start, start + n);
+    const bh = input.bars.close.subarray(start, start + n);
     return {
       timestamp: ts,
       equity,
       position,
-      trades: all,
+      // objects are made on first read (a million-bar run may hold ~200,000 trades)
+      get trades(): Trade[] {
+        if (trades === null) {
+          trades = log.toArray();
+          if (open) trades.push(open);
+        }
+        return trades;
+      },
       attribution: att,
       metrics: {
         ...curveMetrics(equity, ts, input.intervalMs, skip),
-        hitRate: trades.length ? wins / trades.length : 0,
+        hitRate: log.length ? wins / log.length : 0,
         turnover: traded / (eqSum / n),
         exposure: exposed / n,
-        avgTrade: all.length ? att.net / all.length : 0,
-        nTrades: all.length,
+        avgTrade: nAll ? att.net / nAll : 0,
+        nTrades: nAll,
       },
       buyAndHold: curveMetrics(bh, ts, input.intervalMs, skip),
       flags: {

@@ -21,6 +21,7 @@ import { CandlelabError } from "../util/errors.ts";
 import type { Risk, SignalPolicy } from "../strategy/config.ts";
 import { decideTarget, validateProba } from "../strategy/policy.ts";
 import type { Costs, Market } from "./config.ts";
+import type { TradeSink } from "./trade_log.ts";
 
 /** Bar columns at the engine's boundary (plain typed arrays, same length). */
 export interface BacktestBars {
@@ -112,9 +113,17 @@ export interface BarEvents {
 /** Precomputed per-run context for {@link stepBar}. */
 export interface EngineContext {
   bars: BacktestBars;
-  rowOfBar: Int32Array;
+  /** Bar index of each probability row, strictly increasing (the input's `rows`). */
+  rows: Int32Array;
+  /** Scratch, not state: where {@link probaRow} last looked in `rows`. */
+  cursor: number;
+  /** Scratch, not state: a closed trade's object a copying sink has released, reused for the next trade. */
+  spare: Trade | null;
   proba: Float64Array;
-  slip: Float64Array;
+  /** Fixed slippage as a fraction (0 when volatility-scaled). */
+  slipFixed: number;
+  /** Volatility-scaled slippage: `slipK` x the previous bar's (high - low) / close (0 when fixed). */
+  slipK: number;
   intervalMs: number;
   policy: SignalPolicy;
   risk: Risk;
@@ -129,8 +138,8 @@ export interface EngineContext {
 }
 
 /**
- * Validates the inputs and precomputes the per-bar arrays (bar -> probability row, slippage fraction).
- * Errors name the bad value and say what to do.
+ * Validates the inputs and prepares the context. Nothing bar-sized is allocated: on some VMs first touching
+ * fresh memory costs more than the whole bar loop. Errors name the bad value and say what to do.
  *
  * @example
  * ```ts
@@ -170,7 +179,6 @@ export function makeContext(input: BacktestInput): EngineContext {
     );
   }
   if (rows.length === 0) throw new CandlelabError("Cannot backtest: no probability rows (rows is empty)");
-  const rowOfBar = new Int32Array(n).fill(-1);
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
     if (!(r >= 0 && r < n) || (k > 0 && r <= rows[k - 1])) {
@@ -178,7 +186,6 @@ export function makeContext(input: BacktestInput): EngineContext {
         `Cannot backtest: rows[${k}] = ${r} is not a strictly increasing bar index in [0, ${n}); sort the rows and drop duplicates`,
       );
     }
-    rowOfBar[r] = k;
   }
   if (policy.maxSize > risk.maxPosition) {
     throw new CandlelabError(
@@ -221,17 +228,14 @@ export function makeContext(input: BacktestInput): EngineContext {
       }
     }
   }
-  const slip = new Float64Array(n);
-  if (costs.slippage.kind === "fixed") slip.fill(costs.slippage.bps / 1e4);
-  else {
-    const k = costs.slippage.k;
-    for (let i = 1; i < n; i++) slip[i] = k * (bars.high[i - 1] - bars.low[i - 1]) / bars.close[i - 1];
-  }
   return {
     bars,
-    rowOfBar,
+    rows,
+    cursor: 0,
+    spare: null,
     proba: proba.data,
-    slip,
+    slipFixed: costs.slippage.kind === "fixed" ? costs.slippage.bps / 1e4 : 0,
+    slipK: costs.slippage.kind === "fixed" ? 0 : costs.slippage.k,
     intervalMs,
     policy,
     risk,
@@ -244,6 +248,42 @@ export function makeContext(input: BacktestInput): EngineContext {
     first: rows[0],
     last: rows[rows.length - 1],
   };
+}
+
+/**
+ * The probability row of bar `i`, or -1 when the bar has none. Amortised O(1) when bars are asked for in
+ * order (as the engine does); any other order falls back to a binary search.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { probaRow } from "./engine.ts";
+ * const ctx = { rows: new Int32Array([2, 3, 7]), cursor: 0 };
+ * assert.deepEqual([0, 2, 3, 5, 7, 8, 3].map((i) => probaRow(ctx, i)), [-1, 0, 1, -1, 2, -1, 1]);
+ * ```
+ */
+export function probaRow(ctx: Pick<EngineContext, "rows" | "cursor">, i: number): number {
+  const rows = ctx.rows;
+  let k = ctx.cursor;
+  if (k > 0 && rows[k - 1] >= i) {
+    let lo = 0, hi = k - 1; // first k with rows[k] >= i lies in [0, k - 1]
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rows[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    k = lo;
+  }
+  while (k < rows.length && rows[k] < i) k++;
+  ctx.cursor = k;
+  return k < rows.length && rows[k] === i ? k : -1;
+}
+
+/** Slippage fraction of a fill at bar `i`. */
+function _slip(ctx: EngineContext, i: number): number {
+  if (ctx.slipK === 0 || i === 0) return ctx.slipFixed;
+  const b = ctx.bars;
+  return ctx.slipK * (b.high[i - 1] - b.low[i - 1]) / b.close[i - 1];
 }
 
 /**
@@ -278,7 +318,8 @@ export function initialState(initialEquity: number, firstBar: number): EngineSta
 }
 
 /**
- * Processes bar `state.bar + 1`: mutates `state`, pushes closed trades to `closed`, returns the bar's events
+ * Processes bar `state.bar + 1`: mutates `state`, pushes closed trades to `closed` (a `Trade[]`, or a
+ * `TradeLog` that copies them so their objects are reused), returns the bar's events
  * (in `events` when given: it is reset and reused, which saves an allocation per bar).
  *
  * @example
@@ -300,7 +341,12 @@ export function initialState(initialEquity: number, firstBar: number): EngineSta
  * assert.ok(Math.abs(s.equity - 1100) < 1e-9); // long 1000 at 110, marked at 121
  * ```
  */
-export function stepBar(ctx: EngineContext, s: EngineState, closed: Trade[], events?: BarEvents): BarEvents {
+export function stepBar(
+  ctx: EngineContext,
+  s: EngineState,
+  closed: TradeSink,
+  events?: BarEvents,
+): BarEvents {
   const i = s.bar + 1;
   const { timestamp: ts, open, high, low, close } = ctx.bars;
   const ev: BarEvents = events ?? { missingFunding: [], gap: null, markFallback: false, traded: 0 };
@@ -367,7 +413,7 @@ export function stepBar(ctx: EngineContext, s: EngineState, closed: Trade[], eve
   if (s.equity > s.peak) s.peak = s.equity;
   const maxDd = ctx.risk.maxDrawdown;
   if (maxDd !== null && !s.killed && s.equity < s.peak * (1 - maxDd)) s.killed = true;
-  const k = ctx.rowOfBar[i];
+  const k = probaRow(ctx, i);
   let target = 0;
   if (k >= 0) {
     const p = ctx.proba;
@@ -383,7 +429,7 @@ export function stepBar(ctx: EngineContext, s: EngineState, closed: Trade[], eve
   return ev;
 }
 
-function _fillTarget(ctx: EngineContext, s: EngineState, i: number, closed: Trade[], ev: BarEvents): void {
+function _fillTarget(ctx: EngineContext, s: EngineState, i: number, closed: TradeSink, ev: BarEvents): void {
   const target = s.pending;
   const o = ctx.bars.open[i];
   const cur = s.size;
@@ -400,29 +446,50 @@ function _fillTarget(ctx: EngineContext, s: EngineState, i: number, closed: Trad
   s.size = target;
 }
 
+function _blankTrade(): Trade {
+  return {
+    side: 1,
+    entryTime: 0,
+    entryPrice: 0,
+    exitTime: 0,
+    exitPrice: 0,
+    qty: 0,
+    pricePnl: 0,
+    gapPnl: 0,
+    fees: 0,
+    slippage: 0,
+    funding: 0,
+    net: 0,
+    exitReason: "end",
+    open: true,
+  };
+}
+
 /** Trades dq at reference price px: cash moves at px, slippage and the fee are costs on top. */
 function _trade(ctx: EngineContext, s: EngineState, i: number, dq: number, px: number, ev: BarEvents): void {
   if (dq === 0) return;
-  const slipCost = Math.abs(dq) * px * ctx.slip[i];
-  const fillPx = px * (1 + Math.sign(dq) * ctx.slip[i]);
+  const slip = _slip(ctx, i);
+  const slipCost = Math.abs(dq) * px * slip;
+  const fillPx = px * (1 + Math.sign(dq) * slip);
   const fee = Math.abs(dq) * fillPx * ctx.fee;
   if (s.qty === 0) {
-    s.trade = {
-      side: dq > 0 ? 1 : -1,
-      entryTime: ctx.bars.timestamp[i],
-      entryPrice: px,
-      exitTime: 0,
-      exitPrice: 0,
-      qty: 0,
-      pricePnl: 0,
-      gapPnl: 0,
-      fees: 0,
-      slippage: 0,
-      funding: 0,
-      net: 0,
-      exitReason: "end",
-      open: true,
-    };
+    const t = ctx.spare ?? _blankTrade();
+    ctx.spare = null;
+    t.side = dq > 0 ? 1 : -1;
+    t.entryTime = ctx.bars.timestamp[i];
+    t.entryPrice = px;
+    t.exitTime = 0;
+    t.exitPrice = 0;
+    t.qty = 0;
+    t.pricePnl = 0;
+    t.gapPnl = 0;
+    t.fees = 0;
+    t.slippage = 0;
+    t.funding = 0;
+    t.net = 0;
+    t.exitReason = "end";
+    t.open = true;
+    s.trade = t;
     s.entryPrice = px;
   } else if (Math.sign(dq) === Math.sign(s.qty)) {
     s.entryPrice = (s.entryPrice * Math.abs(s.qty) + px * Math.abs(dq)) / Math.abs(s.qty + dq);
@@ -444,7 +511,7 @@ function _close(
   i: number,
   px: number,
   reason: ExitReason,
-  closed: Trade[],
+  closed: TradeSink,
   ev: BarEvents,
 ): void {
   const t = s.trade!;
@@ -460,6 +527,7 @@ function _close(
   t.open = false;
   t.net = t.pricePnl + t.gapPnl - t.fees - t.slippage + t.funding;
   closed.push(t);
+  if (closed.copies) ctx.spare = t;
   s.trade = null;
   s.size = 0;
   s.entryPrice = 0;
@@ -473,7 +541,7 @@ function _intrabar(
   o: number,
   h: number,
   l: number,
-  closed: Trade[],
+  closed: TradeSink,
   ev: BarEvents,
 ): void {
   const { stopLoss, takeProfit, cooldownBars } = ctx.risk;

@@ -10,4 +10,5 @@ export * from "./funding.ts";
 export * from "./metrics.ts";
 export * from "./peer.ts";
 export * from "./synthetic.ts";
+export * from "./trade_log.ts";
 export * from "./bars.ts";

@@ -10,6 +10,7 @@ import {
   type EngineState,
   initialState,
   makeContext,
+  probaRow,
   stepBar,
   type Trade,
 } from "../backtest/engine.ts";
@@ -110,7 +111,7 @@ export function replay(input: ReplayInput): ReplayResult {
     const ev = stepBar(ctx, s, trades);
     equity[j] = s.equity;
     if (!stmts || !db) continue;
-    const i = s.bar, k = ctx.rowOfBar[i];
+    const i = s.bar, k = probaRow(ctx, i);
     transaction(db, "persist a bar to", () => {
       if (k >= 0) {
         stmts.signal.run(runId, strategy, i, ts[i], p[3 * k], p[3 * k + 1], p[3 * k + 2], s.pending);
