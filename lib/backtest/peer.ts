@@ -42,9 +42,15 @@ export function peerBacktest(
   close: Float64Array,
   rows: Int32Array,
   proba: ProbaMatrix,
-  options: { fee?: number; threshold?: number } = {},
+  options: {
+    fee?: number;
+    threshold?: number;
+    /** Allocator of the three output series (default `new Float64Array(n)`), e.g. `hugePageAllocator`. */
+    alloc?: (n: number) => Float64Array;
+  } = {},
 ): PeerResult {
   const { fee = 5e-4, threshold = 0.5 } = options;
+  const alloc = options.alloc ?? ((k: number) => new Float64Array(k));
   const n = rows.length;
   if (proba.nRows !== n || proba.nClasses !== 3) {
     throw new CandlelabError(
@@ -52,7 +58,7 @@ export function peerBacktest(
     );
   }
   const d = proba.data, nc = close.length;
-  const position = new Float64Array(n), net = new Float64Array(n), equity = new Float64Array(n);
+  const position = alloc(n), net = alloc(n), equity = alloc(n);
   let prev = 0, eq = 1, peak = -Infinity, mdd = 0, sum = 0, sumSq = 0, trades = 0, exposed = 0;
   for (let k = 0; k < n; k++) {
     const r = rows[k];
