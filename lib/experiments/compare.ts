@@ -18,10 +18,15 @@ export interface ConfigDifference {
   values: unknown[];
 }
 
-/** The trials of one strategy: every ok run with a backtest. */
+/**
+ * The trials of one strategy: every distinct (config hash, dataset hashes) among its ok runs with a
+ * backtest; an identical rerun is the same trial, counted once (its latest run).
+ */
 export interface TrialSet {
   strategy: string;
   n_trials: number;
+  /** Ok runs with a backtest left out because they repeat a counted run's config and data. */
+  repeats: number;
   /** Sample variance of the trials' per-period Sharpe ratios. */
   sharpe_variance: number;
   run_ids: string[];
@@ -102,16 +107,18 @@ export function configDifferences(configs: readonly unknown[]): ConfigDifference
 }
 
 /**
- * The trial set of each strategy among `allRuns`: ok runs with a backtest summary.
+ * The trial set of each strategy among `allRuns`: ok runs with a backtest summary, one per distinct
+ * config and data (an identical rerun gives no new information, so it is not another trial; a changed
+ * seed changes the config hash, so seed hunting is counted).
  *
  * @example
  * ```ts
  * import { trialSets } from "./compare.ts";
  * const bt = (s: number) => ({ sharpe: s, sharpe_annualised: s * 10, n_periods: 100, skew: 0, kurtosis: 3 });
  * const runs = [
- *   { run_id: "a", strategy: "x", status: "ok", backtest: bt(0.1) },
- *   { run_id: "b", strategy: "x", status: "ok", backtest: bt(0.3) },
- *   { run_id: "c", strategy: "x", status: "failed", backtest: null },
+ *   { run_id: "a", strategy: "x", status: "ok", config_hash: "h1", datasets: [], backtest: bt(0.1) },
+ *   { run_id: "b", strategy: "x", status: "ok", config_hash: "h2", datasets: [], backtest: bt(0.3) },
+ *   { run_id: "c", strategy: "x", status: "failed", config_hash: "h3", datasets: [], backtest: null },
  * ] as any;
  * const t = trialSets(runs).get("x")!;
  * console.assert(t.n_trials === 2 && Math.abs(t.sharpe_variance - 0.02) < 1e-12);
@@ -126,10 +133,18 @@ export function trialSets(allRuns: readonly RunRecord[]): Map<string, TrialSet> 
     by.set(r.strategy, list);
   }
   const out = new Map<string, TrialSet>();
-  for (const [strategy, runs] of by) {
+  for (const [strategy, all] of by) {
+    const latest = new Map<string, RunRecord>();
+    for (const r of all) {
+      const key = `${r.config_hash}|${r.datasets.map((d) => d.sha256).join(",")}`;
+      const seen = latest.get(key);
+      if (!seen || r.started_at >= seen.started_at) latest.set(key, r);
+    }
+    const runs = all.filter((r) => [...latest.values()].includes(r));
     out.set(strategy, {
       strategy,
       n_trials: runs.length,
+      repeats: all.length - runs.length,
       sharpe_variance: sharpeVariance(runs.map((r) => r.backtest!.sharpe)),
       run_ids: runs.map((r) => r.run_id),
     });
@@ -214,7 +229,9 @@ export function compareRecords(records: readonly RunRecord[], allRuns: readonly 
     runs: records.map(summariseRun),
     config_differences: configDifferences(records.map((r) => r.config)),
     metrics,
-    trials: used.map((s) => sets.get(s) ?? { strategy: s, n_trials: 0, sharpe_variance: 0, run_ids: [] }),
+    trials: used.map((s) =>
+      sets.get(s) ?? { strategy: s, n_trials: 0, repeats: 0, sharpe_variance: 0, run_ids: [] }
+    ),
     deflated: records.map((r) => _deflated(r, sets.get(r.strategy))),
   };
 }
@@ -306,10 +323,10 @@ export function formatComparison(c: RunComparison): string {
       ) => [m.name, ...m.values.map((v) => (Number.isInteger(v) ? String(v) : fmtNum(v, 4)))]),
     ),
   );
-  parts.push("\nTrials per strategy (ok runs with a backtest under the root):");
+  parts.push("\nTrials per strategy (distinct config + data among ok runs with a backtest under the root):");
   parts.push(formatTable(
-    ["strategy", "trials", "var(SR) per period"],
-    c.trials.map((t) => [t.strategy, t.n_trials, fmtNum(t.sharpe_variance, 8)]),
+    ["strategy", "trials", "identical reruns", "var(SR) per period"],
+    c.trials.map((t) => [t.strategy, t.n_trials, t.repeats, fmtNum(t.sharpe_variance, 8)]),
   ));
   parts.push("\nSharpe, raw and deflated (DSR = P(true SR > expected max SR of N null trials)):");
   parts.push(formatTable(

@@ -72,6 +72,20 @@ Deno.test("trialSets() counts the ok runs with a backtest, per strategy", async 
   await Deno.remove(root, { recursive: true });
 });
 
+Deno.test("trialSets() counts an identical rerun (same config and data) once, keeping the latest run", () => {
+  const a = fakeRunRecord({ startMs: T0, suffix: "a", config: cfg(4), sharpe: 0.01 });
+  const again = fakeRunRecord({ startMs: T0 + H, suffix: "b", config: cfg(4), sharpe: 0.01 });
+  const other = fakeRunRecord({ startMs: T0 + 2 * H, suffix: "c", config: cfg(6), sharpe: 0.03 });
+  const otherData = {
+    ...fakeRunRecord({ startMs: T0 + 3 * H, suffix: "d", config: cfg(4), sharpe: 0.02 }),
+    datasets: [{ path: "data/raw/other.parquet", sha256: "e".repeat(64) }],
+  };
+  const t = trialSets([a, again, other, otherData]).get("btc_perp_1h")!;
+  assert.equal(t.n_trials, 3);
+  assert.equal(t.repeats, 1);
+  assert.deepEqual(t.run_ids, [again.run_id, other.run_id, otherData.run_id]);
+});
+
 Deno.test("compareRuns() shows config differences, metrics side by side and the DSR of every trial set", async () => {
   const { root, ids } = await fakeRoot();
   const c = await compareRuns(root, [ids[0], ids[1].slice(0, 20), ids[4]]); // a unique prefix works too
@@ -129,7 +143,7 @@ Deno.test("formatComparison() marks differing config keys and prints raw and def
   assert.match(text, /\* labels\.horizon\s+12\s+24/);
   assert.match(text, /\* model\.depth\s+4\s+8/);
   assert.match(text, /backtest\.sharpe\s+0\.0100\s+0\.0200/);
-  assert.match(text, /btc_perp_1h\s+3\s+0\.00010000/);
+  assert.match(text, /btc_perp_1h\s+3\s+0\s+0\.00010000/);
   assert.match(text, /DSR/);
   await Deno.remove(root, { recursive: true });
 });
