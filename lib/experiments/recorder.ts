@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import type { z } from "zod";
-import { writeJsonAtomic } from "../util/atomic.ts";
+import { writeFileAtomicSync, writeJsonAtomic } from "../util/atomic.ts";
+import { whileInterruptible } from "../util/interrupt.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { hashId } from "../util/hash.ts";
 import { type FileLogger, openFileLogger, type RunLogger } from "./logger.ts";
@@ -67,6 +68,7 @@ export class Run {
   #sampleMs: number;
   #saving: Promise<void> = Promise.resolve();
   #finished = false;
+  #stage: string | null = null;
 
   /** Use `startRun` or `withRun`; the constructor only stores what they prepared. */
   constructor(
@@ -116,6 +118,7 @@ export class Run {
       if (rss > peak) peak = rss;
     }, this.#sampleMs);
     const t0 = performance.now();
+    this.#stage = name;
     this.#progress.stageStart(name);
     log.info("stage started");
     let ok = false;
@@ -129,6 +132,7 @@ export class Run {
       failure = err;
     }
     clearInterval(timer);
+    this.#stage = null;
     const seconds = (performance.now() - t0) / 1000;
     const rssAfter = Deno.memoryUsage().rss;
     peak = Math.max(peak, rssAfter);
@@ -203,6 +207,36 @@ export class Run {
     const next = this.#saving.then(() => writeJsonAtomic(this.recordPath, snapshot));
     this.#saving = next.catch(() => {});
     return next;
+  }
+
+  /**
+   * Synchronously ends the run as failed because of `signal` (Ctrl-C, SIGTERM): records which stage was
+   * running, writes run.json atomically and closes the log. For a signal handler about to exit.
+   */
+  interruptSync(signal: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const end = this.#now();
+    const r = this.#record;
+    r.status = "failed";
+    r.error = {
+      name: "Interrupted",
+      message: `interrupted by ${signal}${
+        this.#stage ? ` during stage "${this.#stage}"` : ""
+      }; rerun to complete it`,
+      stack: null,
+    };
+    r.ended_at = _iso(end);
+    r.duration_seconds = (end - Date.parse(r.started_at)) / 1000;
+    this.logger.error("run interrupted", { signal, stage: this.#stage });
+    try {
+      writeFileAtomicSync(
+        this.recordPath,
+        JSON.stringify(RunRecordSchema.parse(this.snapshot()), null, 2) + "\n",
+      );
+    } finally {
+      this.#fileLogger.close();
+    }
   }
 
   /** Ends the run with `ok` or `failed` (with the error), writes run.json and closes the log. */
@@ -359,7 +393,8 @@ export async function withRun<T>(opts: RunOptions, fn: (run: Run) => T | Promise
   const run = await startRun(opts);
   let result: T;
   try {
-    result = await fn(run);
+    // Ctrl-C / SIGTERM: run.json says failed (interrupted, with the stage) instead of "running" forever
+    result = await whileInterruptible((sig) => run.interruptSync(sig), async () => await fn(run));
   } catch (err) {
     try {
       await run.finish("failed", err);

@@ -252,3 +252,35 @@ for (let i = 0; ; i++) { run.setOverallMetrics({ i }); await run.save(); }
   assert.equal(problems.length, 0); // a leftover .run.json.*.tmp is not mistaken for a run
   await Deno.remove(root, { recursive: true });
 });
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`a run stopped by ${signal} is recorded as failed (interrupted, with its stage), not left running`, async () => {
+    const root = await Deno.makeTempDir();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./_interrupt_child.ts", import.meta.url).pathname, root],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    while (!out.includes("in stage")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += value;
+    }
+    child.kill(signal);
+    const status = await child.status;
+    reader.releaseLock();
+    await child.stdout.cancel().catch(() => {});
+    await child.stderr.cancel();
+    assert.equal(status.code, code);
+    const [id] = (await Array.fromAsync(Deno.readDir(root))).map((e) => e.name);
+    const rec = JSON.parse(await Deno.readTextFile(`${root}/${id}/run.json`));
+    assert.equal(rec.status, "failed");
+    assert.equal(rec.error.name, "Interrupted");
+    assert.match(rec.error.message, new RegExp(`interrupted by ${signal} during stage "slow"`));
+    assert.ok(rec.ended_at !== null && rec.duration_seconds > 0);
+    assert.match(await Deno.readTextFile(`${root}/${id}/log.jsonl`), /run interrupted/);
+    await Deno.remove(root, { recursive: true });
+  });
+}

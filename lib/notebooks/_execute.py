@@ -7,7 +7,13 @@ and prints one JSON line on stdout: {"status": "ok"|"failed", "error": {...}?}.
 The basic template is used because it references no CDN (no require.js, MathJax or web fonts).
 """
 import json
+import signal
 import sys
+
+
+def _interrupt(_signum, _frame):
+    # SIGTERM (sent when `nb:run` itself is interrupted) unwinds like Ctrl-C, so nbclient shuts the kernel down
+    raise KeyboardInterrupt()
 
 
 def _fail(kind, message, **extra):
@@ -16,6 +22,7 @@ def _fail(kind, message, **extra):
 
 
 def main():
+    signal.signal(signal.SIGTERM, _interrupt)
     args = json.loads(sys.argv[1])
     try:
         import nbformat

@@ -23,6 +23,8 @@ export interface ExecuteOptions {
   scratchDir: string;
   /** Python interpreter with nbclient and nbconvert. @default "/usr/bin/python3" */
   python?: string;
+  /** Aborting it stops the runner (SIGTERM; it shuts its kernel down before exiting). */
+  signal?: AbortSignal;
 }
 
 /** Why an execution failed. */
@@ -84,6 +86,7 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
       env: { JUPYTER_PATH: options.jupyterPath, JUPYTER_RUNTIME_DIR: runtimeDir, PYTHONNOUSERSITE: "1" },
       stdout: "piped",
       stderr: "piped",
+      signal: options.signal,
     }).output();
   } catch (err) {
     throw new CandlelabError(

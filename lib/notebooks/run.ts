@@ -7,7 +7,8 @@
  * @module
  */
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from "../util/atomic.ts";
+import { whileInterruptible } from "../util/interrupt.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { sha256 } from "../util/hash.ts";
 import { executeNotebook, type ExecutionError } from "./execute.ts";
@@ -128,13 +129,25 @@ export async function runNotebook(options: RunNotebookOptions): Promise<Notebook
   const scratch = await Deno.makeTempDir({ dir: runDir, prefix: ".scratch-" });
   try {
     const injected = injectParameters(nb, overrides);
-    const result = await executeNotebook(injected, {
-      kernelName,
-      jupyterPath,
-      cwd: dirname(nbPath),
-      timeoutSeconds: options.timeoutSeconds,
-      scratchDir: scratch,
-    });
+    // Ctrl-C / SIGTERM: the runner is told to stop (it shuts its kernel down) and the manifest says failed
+    // (interrupted) instead of "running" forever
+    const stop = new AbortController();
+    const result = await whileInterruptible((sig) => {
+      stop.abort();
+      manifest.status = "failed";
+      manifest.endedAt = new Date(now()).toISOString();
+      manifest.error = { message: `interrupted by ${sig}; rerun the notebook to complete it` };
+      writeFileAtomicSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+      Deno.removeSync(scratch, { recursive: true });
+    }, () =>
+      executeNotebook(injected, {
+        kernelName,
+        jupyterPath,
+        cwd: dirname(nbPath),
+        timeoutSeconds: options.timeoutSeconds,
+        scratchDir: scratch,
+        signal: stop.signal,
+      }));
     const ended = now();
     manifest.status = result.status;
     manifest.endedAt = new Date(ended).toISOString();

@@ -166,3 +166,44 @@ Deno.test({
     assert.equal([...Deno.readDirSync(runs)].length, 2, "one run folder each");
   },
 });
+
+Deno.test({
+  name: "nb:run stopped by Ctrl-C marks its manifest failed (interrupted), cleans its scratch and its kernel",
+  ignore: !READY,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "candlelab-nb-int-" });
+    const nbPath = join(dir, "sleepy.ipynb");
+    const nb = JSON.parse(_failingNotebook());
+    nb.cells = [nb.cells[0], { ...nb.cells[1], source: "await new Promise((r) => setTimeout(r, 120_000));" }];
+    await Deno.writeTextFile(nbPath, JSON.stringify(nb));
+    const out = join(dir, "out");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(ROOT, "lib/tasks/nb_run.ts"), nbPath, "--out", out],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const manifestPath = join(out, "manifest.json");
+    const alive = async () =>
+      (await new Deno.Command("pgrep", { args: ["-f", out], stdout: "null" }).output()).success;
+    // wait for the runner (and its kernel) to be up, then interrupt
+    for (let i = 0; i < 600 && !(await _exists(manifestPath) && await alive()); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill("SIGINT");
+    assert.equal((await child.status).code, 130);
+    const m = JSON.parse(await Deno.readTextFile(manifestPath)) as NotebookRunManifest;
+    assert.equal(m.status, "failed");
+    assert.match(m.error!.message, /interrupted by SIGINT/);
+    assert.ok(m.endedAt);
+    const leftovers = [...Deno.readDirSync(out)].map((e) => e.name).filter((n) => n.startsWith("."));
+    assert.deepEqual(leftovers, [], "no scratch or temp files left");
+    let gone = false;
+    for (let i = 0; i < 300 && !gone; i++) {
+      gone = !(await alive());
+      if (!gone) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(gone, "the Jupyter runner or kernel outlived the interrupted nb:run");
+    await Deno.remove(dir, { recursive: true });
+  },
+});

@@ -86,3 +86,37 @@ export async function copyFileAtomic(src: string, dest: string): Promise<void> {
     throw err;
   }
 }
+
+/**
+ * Synchronous {@link writeFileAtomic}, for the few places that cannot await (a signal handler about to
+ * exit the process).
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomicSync } from "./atomic.ts";
+ * const dir = Deno.makeTempDirSync();
+ * writeFileAtomicSync(`${dir}/a.txt`, "hello");
+ * console.assert(Deno.readTextFileSync(`${dir}/a.txt`) === "hello");
+ * ```
+ */
+export function writeFileAtomicSync(path: string, data: string): void {
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  const tmp = _tempPath(path);
+  try {
+    const file = Deno.openSync(tmp, { write: true, createNew: true });
+    try {
+      const bytes = new TextEncoder().encode(data);
+      let off = 0;
+      while (off < bytes.length) off += file.writeSync(bytes.subarray(off));
+      file.syncSync();
+    } finally {
+      file.close();
+    }
+    Deno.renameSync(tmp, path);
+  } catch (err) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* already gone */ }
+    throw err;
+  }
+}

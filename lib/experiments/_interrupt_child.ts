@@ -1,0 +1,13 @@
+// Child process for recorder_test.ts: starts a recorded run whose stage "slow" waits until killed
+// (args: root). Prints "in stage" once the stage has started.
+import { withRun } from "./recorder.ts";
+import { silentProgress } from "./progress.ts";
+
+await withRun(
+  { root: Deno.args[0], strategy: "demo", config: { a: 1 }, env: {}, progress: silentProgress },
+  (run) =>
+    run.stage("slow", async () => {
+      console.log("in stage");
+      await new Promise((resolve) => setTimeout(resolve, 60_000));
+    }),
+);
