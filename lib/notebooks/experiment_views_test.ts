@@ -163,7 +163,7 @@ Deno.test("comparisonViews() shows raw and deflated Sharpe and one config column
     })),
     config_differences: [{ key: "seed", values: [1, 2] }],
     metrics: [{ name: "macro_f1", values: [0.4, null] }],
-    trials: [{ strategy: "s", n_trials: 2, sharpe_variance: 0.01, run_ids: ["r1", "r2"] }],
+    trials: [{ strategy: "s", n_trials: 2, repeats: 0, sharpe_variance: 0.01, run_ids: ["r1", "r2"] }],
     deflated: ["r1", "r2"].map((id) => ({
       run_id: id,
       sharpe: 0.01,
