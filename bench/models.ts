@@ -2,8 +2,11 @@
  * Benchmark of the classifiers on a synthetic matrix shaped like the peer's workload (200,000 training
  * rows x 30 float64 features, 3 classes, planted signal), scored on the block of rows that follows.
  * Prints JSON lines: {"stage":"fit"|"predict","model","workers","seconds","rows","trees"} (fit lines also
- * carry "cpu_seconds", the process CPU time, which is steadier than wall time on a shared machine) and
- * {"stage":"score","model","workers","accuracy","macro_f1","majority","rows"}.
+ * carry "cpu_seconds", the process CPU time, which is steadier than wall time on a shared machine, and
+ * "ms_per_tree"; predict lines say "mode": "sync" (`predictProba` in this thread) or "pool"
+ * (`predictProbaAsync` in the workers), for models that have it) and
+ * {"stage":"score","model","workers","accuracy","macro_f1","majority","rows"}. All runs share one
+ * `WorkerPool`, as walk-forward folds do, so each run after the first finds its workers warm.
  *
  *   deno run -A bench/models.ts [--rows 200000] [--test-rows 50000] [--features 30] [--trees 100]
  *     [--depth 10] [--workers 1,2] [--rounds 50] [--ml-rows 1000] [--noise 1] [--seed 0]
@@ -20,6 +23,7 @@ import { createModel } from "../lib/models/factory.ts";
 import type { ModelConfigInput } from "../lib/models/config.ts";
 import { plantedSignal, scoreClasses, sliceRows } from "../lib/models/synthetic.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../lib/util/atomic.ts";
+import { WorkerPool } from "../lib/models/worker_pool.ts";
 
 /**
  * Runs the benchmark with command-line style arguments and returns the JSON records it printed.
@@ -65,6 +69,7 @@ export async function runModelBench(args: string[]): Promise<Record<string, unkn
   };
   if (o.dump) await _dump(o.dump, data.X.columns, data.y, rows);
 
+  using pool = new WorkerPool();
   for (const model of o.models.split(",")) {
     const runs: { workers: number; spec: ModelConfigInput; n: number }[] = [];
     if (model === "hist_random_forest") {
@@ -98,21 +103,42 @@ export async function runModelBench(args: string[]): Promise<Record<string, unkn
       const m = createModel(spec);
       let t = performance.now();
       const cpu0 = cpuUsage();
-      await m.fit(tr.X, tr.y);
+      await m.fit(tr.X, tr.y, undefined, { pool });
       const cpu = cpuUsage(cpu0);
       const nTrees = "nTrees" in spec ? spec.nTrees : (spec as { nRounds: number }).nRounds * 3;
+      const seconds = (performance.now() - t) / 1000;
       emit({
         stage: "fit",
         model,
         workers,
-        seconds: (performance.now() - t) / 1000,
+        seconds,
         cpu_seconds: (cpu.user + cpu.system) / 1e6,
+        ms_per_tree: nTrees ? (seconds * 1000 * workers) / nTrees : null,
         rows: n,
         trees: nTrees,
       });
       t = performance.now();
       const pred = m.predict(test.X);
-      emit({ stage: "predict", model, workers, seconds: (performance.now() - t) / 1000, rows: testRows });
+      emit({
+        stage: "predict",
+        model,
+        workers,
+        mode: "sync",
+        seconds: (performance.now() - t) / 1000,
+        rows: testRows,
+      });
+      if (m.predictProbaAsync) {
+        t = performance.now();
+        await m.predictProbaAsync(test.X, { pool });
+        emit({
+          stage: "predict",
+          model,
+          workers,
+          mode: "pool",
+          seconds: (performance.now() - t) / 1000,
+          rows: testRows,
+        });
+      }
       const s = scoreClasses(test.y, pred, 3);
       emit({
         stage: "score",

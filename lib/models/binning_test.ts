@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { binOf, binRows, computeBinEdges } from "./binning.ts";
+import { binLookup, binOf, binRows, binValues, computeBinEdges } from "./binning.ts";
 import { createRng } from "./rng.ts";
 
 Deno.test("binOf(x) <= t exactly when x <= edges[t], so bin splits equal raw-value splits", () => {
@@ -36,4 +36,35 @@ Deno.test("binRows writes row-major bins with the given stride", () => {
     Float64Array.of(4),
   ], 4);
   assert.deepEqual(Array.from(out), [0, 1, 0, 0, 1, 0, 0, 0]);
+});
+
+Deno.test("binValues with a binLookup table gives binOf's bin for every value", () => {
+  const rng = createRng(5);
+  // heavy-tailed values (most edges in a narrow centre), exact edges and their neighbours, signed zeros
+  const col = Float64Array.from({ length: 20000 }, (_, i) => {
+    const u = rng.next();
+    return i % 7 === 0 ? (i % 2 ? -0 : 0) : Math.tan((u - 0.5) * 3.1) * (i % 3 ? 1 : 1e-3);
+  });
+  const edgeSets = [
+    ...computeBinEdges([col], 255, 5000, 2),
+    ...computeBinEdges([col], 8, 5000, 2),
+    new Float64Array([]),
+    new Float64Array([0.25]),
+    new Float64Array([-1, -1 + 2 ** -52, 3]),
+  ];
+  for (const edges of edgeSets) {
+    const probe = Float64Array.from([
+      ...col,
+      ...edges,
+      ...edges.map((e) => e + 1e-12),
+      ...edges.map((e) => e - 1e-12),
+      1e308,
+      -1e308,
+    ]);
+    const out = new Uint8Array(probe.length * 2);
+    binValues(binLookup(edges), probe, 0, probe.length, out, 1, 2); // strided output
+    for (let i = 0; i < probe.length; i++) {
+      assert.equal(out[1 + 2 * i], binOf(edges, probe[i]), `edges ${edges.length}, value ${probe[i]}`);
+    }
+  }
 });

@@ -2,16 +2,18 @@
  * Grows one classification tree of the histogram random forest on binned rows. Everything random
  * comes from `deriveSeed(seed, treeIndex)`, so a tree is the same whichever thread builds it.
  *
- * Layout: each sampled row becomes one compact record (its feature bins, then its class byte) in a
- * byte buffer; records are partitioned in place at every split so histogram passes read memory in order.
+ * Layout: the bins are column-major bytes (one 1-byte-per-row column per feature, see `ForestData`). A tree
+ * keeps its sampled rows as a list of row indices with their class and weight, and partitions that list
+ * (not the rows) at every split, ping-ponging between two buffers; a histogram pass reads one feature
+ * column at the node's row indices, which stay sorted (ascending or descending) within a node.
  *
  * @module
  */
 import { createRng, deriveSeed } from "./rng.ts";
 import type { FlatTree } from "./tree.ts";
-import type { BinnedData } from "./binning.ts";
+import type { ForestData } from "./forest_data.ts";
 
-export type { BinnedData };
+export type { ForestData };
 
 /** The tree-growing parameters the forest tree needs. */
 export interface ForestTreeParams {
@@ -33,33 +35,38 @@ export interface ForestTreeResult {
 
 const _NB = 256;
 
-/** Buffers a thread reuses from tree to tree (records, weights, bootstrap counts); contents never carry over. */
+/**
+ * Buffers a thread reuses from tree to tree and fit to fit (row lists, weights, classes, counts,
+ * histograms); contents never carry over. Arrays may be longer than the data's row count.
+ */
 export interface ForestWorkspace {
   counts: Int32Array;
-  rec32: [Uint32Array, Uint32Array];
-  rec8: [Uint8Array, Uint8Array];
+  hist: Float64Array;
+  idx: [Int32Array, Int32Array];
   w: [Float64Array, Float64Array];
+  cls: [Uint8Array, Uint8Array];
 }
 
 /**
- * Allocates the buffers `buildForestTree` needs for `data` (two record buffers, weights, counts).
+ * Allocates the buffers `buildForestTree` needs for `nRows` training rows (enough for any data with at most
+ * `nRows` rows).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { createForestWorkspace } from "./forest_tree.ts";
- * const ws = createForestWorkspace({ nRows: 10, stride: 4 });
- * assert(ws.rec8[0].length === 40 && ws.counts.length === 10);
+ * const ws = createForestWorkspace({ nRows: 10 });
+ * assert(ws.idx[0].length === 10 && ws.counts.length === 10);
  * ```
  */
-export function createForestWorkspace(data: { nRows: number; stride: number }): ForestWorkspace {
-  const n = data.nRows, words = (n * data.stride) >> 2;
-  const a = new Uint32Array(words), b = new Uint32Array(words);
+export function createForestWorkspace(data: { nRows: number }): ForestWorkspace {
+  const n = data.nRows;
   return {
     counts: new Int32Array(n),
-    rec32: [a, b],
-    rec8: [new Uint8Array(a.buffer), new Uint8Array(b.buffer)],
+    hist: new Float64Array(0),
+    idx: [new Int32Array(n), new Int32Array(n)],
     w: [new Float64Array(n), new Float64Array(n)],
+    cls: [new Uint8Array(n), new Uint8Array(n)],
   };
 }
 
@@ -71,54 +78,53 @@ export function createForestWorkspace(data: { nRows: number; stride: number }): 
  * ```ts
  * import assert from "node:assert/strict";
  * import { buildForestTree } from "./forest_tree.ts";
- * // 4 rows, 1 feature with bins 0,0,1,1 and classes 0,0,1,1 (stride 4: bin, class, 2 pad bytes)
- * const rows = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]);
- * const data = { rows, stride: 4, nRows: 4, nFeatures: 1, nClasses: 2, nBins: new Int32Array([2]),
- *   edges: [new Float64Array([0.5])], rowWeight: new Float64Array([1, 1, 1, 1]) };
+ * // 4 rows, 1 feature with bins 0,0,1,1 and classes 0,0,1,1
+ * const data = { bins: new Uint8Array([0, 0, 1, 1]), y: new Uint8Array([0, 0, 1, 1]), nRows: 4, nFeatures: 1,
+ *   nClasses: 2, nBins: new Int32Array([2]), edges: [new Float64Array([0.5])], rowWeight: new Float64Array([1, 1, 1, 1]) };
  * const { tree } = buildForestTree(data, { seed: 1, maxDepth: 3, minSamplesSplit: 2, minSamplesLeaf: 1,
  *   mtry: 1, bootstrap: false, maxSamples: 1 }, 0);
  * assert(tree.feature[0] === 0 && tree.threshold[0] === 0.5);
  * ```
  */
 export function buildForestTree(
-  data: BinnedData,
+  data: ForestData,
   p: ForestTreeParams,
   treeIndex: number,
   workspace: ForestWorkspace = createForestWorkspace(data),
 ): ForestTreeResult {
-  const { stride, nRows: n, nFeatures: F, nClasses: K, nBins, edges } = data;
+  const { nRows: n, nFeatures: F, nClasses: K, nBins, edges, bins } = data;
   // K class weight sums per bin, plus a record count only when minSamplesLeaf > 1 needs it (records all
   // have weight > 0, so with minSamplesLeaf = 1 "at least one record" is "weight > 0").
   const withCount = p.minSamplesLeaf > 1;
   const C = withCount ? K + 1 : K;
   const rng = createRng(deriveSeed(p.seed, treeIndex));
+  const cols = Array.from({ length: F }, (_, f) => bins.subarray(f * n, (f + 1) * n));
 
   // 1. Row multiplicities: bootstrap counts, or a subsample without replacement.
   const counts = workspace.counts;
-  counts.fill(0);
+  counts.fill(0, 0, n);
   const nDraw = Math.max(1, Math.round(p.maxSamples * n));
   if (p.bootstrap) {
-    for (let d = 0; d < nDraw; d++) counts[rng.int(n)]++;
+    rng.countDraws(n, nDraw, counts);
   } else if (nDraw < n) {
     _selectionSample(rng, n, nDraw, counts);
-  } else counts.fill(1);
+  } else counts.fill(1, 0, n);
 
-  // 2. Records of the sampled rows, in time order.
-  const rows32 = new Uint32Array(data.rows.buffer, data.rows.byteOffset, (n * stride) >> 2);
-  const W4 = stride >> 2;
+  // 2. The sampled rows (weight > 0), in time order, with their class and weight.
+  const idx = workspace.idx[0], w = workspace.w[0], cls = workspace.cls[0];
+  const rowWeight = data.rowWeight, yAll = data.y;
   let m = 0;
-  for (let i = 0; i < n; i++) if (counts[i] > 0 && data.rowWeight[i] > 0) m++;
-  const rec32 = workspace.rec32[0], rec = workspace.rec8[0], w = workspace.w[0];
-  for (let i = 0, r = 0; i < n; i++) {
-    if (counts[i] > 0 && data.rowWeight[i] > 0) {
-      for (let k = 0; k < W4; k++) rec32[r * W4 + k] = rows32[i * W4 + k];
-      w[r] = counts[i] * data.rowWeight[i];
-      r++;
-    }
+  for (let i = 0; i < n; i++) {
+    // Written for every row, kept (m advances) only for drawn rows of positive weight: no branch to miss.
+    const wi = counts[i] * rowWeight[i];
+    idx[m] = i;
+    w[m] = wi;
+    cls[m] = yAll[i];
+    m += wi > 0 ? 1 : 0;
   }
-  // Ping-pong buffers: a node at depth d keeps its records in buffer d % 2 over its range [lo, hi), and its
+  // Ping-pong buffers: a node at depth d keeps its rows in buffer d % 2 over its range [lo, hi), and its
   // split writes the children into the other buffer over the same range (siblings' ranges are disjoint).
-  const bufs32 = workspace.rec32, bufs8 = workspace.rec8, bufsW = workspace.w;
+  const bufI = workspace.idx, bufW = workspace.w, bufC = workspace.cls;
 
   // 3. Grow depth-first.
   const cap = Math.min(2 ** Math.min(p.maxDepth + 1, 30) - 1, 2 * m + 1);
@@ -132,11 +138,13 @@ export function buildForestTree(
   const pool = new Int32Array(F);
   for (let f = 0; f < F; f++) pool[f] = f;
   const feats = new Int32Array(F);
-  const hist = new Float64Array(F * _NB * C);
+  const histLen = Math.min(p.mtry, F) * _NB * C;
+  if (workspace.hist.length < histLen) workspace.hist = new Float64Array(histLen);
+  const hist = workspace.hist;
   const cum = new Float64Array(C), bestL = new Float64Array(C), best = new Int32Array(2);
 
   const rootTot = new Float64Array(C);
-  for (let i = 0; i < m; i++) rootTot[rec[i * stride + F]] += w[i];
+  for (let i = 0; i < m; i++) rootTot[cls[i]] += w[i];
   if (withCount) rootTot[K] = m;
   const newNode = (tot: Float64Array): number => {
     const id = nNodes++;
@@ -161,7 +169,7 @@ export function buildForestTree(
       continue;
     }
     const parentScore = sumSq / W;
-    const par = depth & 1, src8 = bufs8[par], srcW = bufsW[par];
+    const par = depth & 1, srcI = bufI[par], srcW = bufW[par], srcC = bufC[par];
 
     let bestScore = parentScore + 1e-12 * W, bestF = -1, bestT = -1;
     best[0] = -1, best[1] = -1;
@@ -177,25 +185,26 @@ export function buildForestTree(
         feats[b] = pool[tried + b];
       }
       tried += batch;
-      if (withCount) _fillHistCount(hist, src8, srcW, lo, hi, stride, F, feats, batch, C, K, nBins);
-      else _fillHist(hist, src8, srcW, lo, hi, stride, F, feats, batch, C, nBins);
-      bestScore = _bestSplit(
-        hist,
-        feats,
-        batch,
-        nBins,
-        C,
-        K,
-        tot,
-        W,
-        cnt,
-        withCount,
-        p.minSamplesLeaf,
-        bestScore,
-        cum,
-        best,
-        bestL,
-      );
+      _fillHistograms(hist, cols, feats, batch, nBins, srcI, srcW, srcC, lo, hi, C, K, withCount);
+      bestScore = C === 3 && !withCount
+        ? _bestSplit3(hist, feats, batch, nBins, tot, W, bestScore, best, bestL)
+        : _bestSplit(
+          hist,
+          feats,
+          batch,
+          nBins,
+          C,
+          K,
+          tot,
+          W,
+          cnt,
+          withCount,
+          p.minSamplesLeaf,
+          bestScore,
+          cum,
+          best,
+          bestL,
+        );
       bestF = best[0], bestT = best[1];
     }
     if (bestF < 0) continue;
@@ -206,19 +215,9 @@ export function buildForestTree(
     const idL = newNode(totL), idR = newNode(totR);
     feature[id] = bestF, thresholdBin[id] = bestT, threshold[id] = edges[bestF][bestT];
     left[id] = idL, right[id] = idR;
-    if (depth + 1 >= p.maxDepth) continue; // the children are leaves: no need to move their records
-    const nl = _partition(
-      src8,
-      bufs32[par],
-      srcW,
-      bufs32[par ^ 1],
-      bufsW[par ^ 1],
-      lo,
-      hi,
-      stride,
-      bestF,
-      bestT,
-    );
+    if (depth + 1 >= p.maxDepth) continue; // the children are leaves: no need to move their rows
+    const q = par ^ 1;
+    const nl = _partition(cols[bestF], bestT, srcI, srcW, srcC, bufI[q], bufW[q], bufC[q], lo, hi);
     stack.push({ id: idR, lo: lo + nl, hi, depth: depth + 1, tot: totR });
     stack.push({ id: idL, lo, hi: lo + nl, depth: depth + 1, tot: totL });
   }
@@ -303,79 +302,220 @@ function _selectionSample(rng: { next(): number }, n: number, k: number, counts:
   }
 }
 
-function _fillHist(
+/**
+ * Histograms of the node's rows `[lo, hi)` for features `feats[0..batch)`: feature b's bins at
+ * `hist[(b * 256 + bin) * C + class]` (class weight sums, plus a row count at K when `withCount`).
+ */
+function _fillHistograms(
   hist: Float64Array,
-  rec: Uint8Array,
-  w: Float64Array,
-  lo: number,
-  hi: number,
-  stride: number,
-  F: number,
+  cols: Uint8Array[],
   feats: Int32Array,
   batch: number,
-  C: number,
   nBins: Int32Array,
+  idx: Int32Array,
+  w: Float64Array,
+  cls: Uint8Array,
+  lo: number,
+  hi: number,
+  C: number,
+  K: number,
+  withCount: boolean,
 ): void {
-  for (let b = 0; b < batch; b++) hist.fill(0, b * _NB * C, (b * _NB + nBins[feats[b]]) * C);
-  const rowC = _NB * C;
-  for (let i = lo; i < hi; i++) {
-    const base = i * stride;
-    const cls = rec[base + F];
-    const wi = w[i];
-    for (let b = 0; b < batch; b++) hist[b * rowC + rec[base + feats[b]] * C + cls] += wi;
+  const S = _NB * C;
+  for (let b = 0; b < batch; b++) hist.fill(0, b * S, b * S + nBins[feats[b]] * C);
+  if (withCount) {
+    for (let b = 0; b < batch; b++) _fillHistCount(hist, b * S, cols[feats[b]], idx, w, cls, lo, hi, C, K);
+    return;
   }
+  // Up to five features per pass over the rows: their histogram updates are independent, so they overlap.
+  let b = 0;
+  for (; b + 4 < batch; b += 5) {
+    const f = feats;
+    _fillHist5(
+      hist,
+      b * S,
+      cols[f[b]],
+      cols[f[b + 1]],
+      cols[f[b + 2]],
+      cols[f[b + 3]],
+      cols[f[b + 4]],
+      idx,
+      w,
+      cls,
+      lo,
+      hi,
+      C,
+    );
+  }
+  for (; b + 2 < batch; b += 3) {
+    _fillHist3(hist, b * S, cols[feats[b]], cols[feats[b + 1]], cols[feats[b + 2]], idx, w, cls, lo, hi, C);
+  }
+  if (b + 1 < batch) _fillHist2(hist, b * S, cols[feats[b]], cols[feats[b + 1]], idx, w, cls, lo, hi, C);
+  else if (b < batch) _fillHist(hist, b * S, cols[feats[b]], idx, w, cls, lo, hi, C);
+}
+
+function _fillHist(
+  hist: Float64Array,
+  o: number,
+  col: Uint8Array,
+  idx: Int32Array,
+  w: Float64Array,
+  cls: Uint8Array,
+  lo: number,
+  hi: number,
+  C: number,
+): void {
+  for (let i = lo; i < hi; i++) hist[o + col[idx[i]] * C + cls[i]] += w[i];
 }
 
 function _fillHistCount(
   hist: Float64Array,
-  rec: Uint8Array,
+  o: number,
+  col: Uint8Array,
+  idx: Int32Array,
   w: Float64Array,
+  cls: Uint8Array,
   lo: number,
   hi: number,
-  stride: number,
-  F: number,
-  feats: Int32Array,
-  batch: number,
   C: number,
   K: number,
-  nBins: Int32Array,
 ): void {
-  for (let b = 0; b < batch; b++) hist.fill(0, b * _NB * C, (b * _NB + nBins[feats[b]]) * C);
-  const rowC = _NB * C;
   for (let i = lo; i < hi; i++) {
-    const base = i * stride;
-    const cls = rec[base + F];
-    const wi = w[i];
-    for (let b = 0; b < batch; b++) {
-      const o = b * rowC + rec[base + feats[b]] * C;
-      hist[o + cls] += wi;
-      hist[o + K] += 1;
-    }
+    const h = o + col[idx[i]] * C;
+    hist[h + cls[i]] += w[i];
+    hist[h + K] += 1;
   }
 }
 
 function _partition(
-  rec: Uint8Array,
-  rec32: Uint32Array,
-  w: Float64Array,
-  s32: Uint32Array,
+  col: Uint8Array,
+  t: number,
+  si: Int32Array,
   sw: Float64Array,
+  sc: Uint8Array,
+  di: Int32Array,
+  dw: Float64Array,
+  dc: Uint8Array,
   lo: number,
   hi: number,
-  stride: number,
-  f: number,
-  t: number,
 ): number {
-  const W4 = stride >> 2;
+  // Left rows keep their order from the front, right rows fill from the back (so each child's row
+  // indices stay monotonic), without a branch.
   let l = lo, r = hi - 1;
   for (let i = lo; i < hi; i++) {
-    const goL = ((t - rec[i * stride + f]) >>> 31) ^ 1; // 1 when bin <= t, without a branch
+    const row = si[i];
+    const goL = ((t - col[row]) >>> 31) ^ 1; // 1 when bin <= t
     const dst = r + (l - r) * goL;
     l += goL;
     r -= 1 - goL;
-    const si = i * W4, di = dst * W4;
-    for (let k = 0; k < W4; k++) s32[di + k] = rec32[si + k];
-    sw[dst] = w[i];
+    di[dst] = row;
+    dw[dst] = sw[i];
+    dc[dst] = sc[i];
   }
   return l - lo;
+}
+
+function _fillHist2(
+  hist: Float64Array,
+  o: number,
+  col1: Uint8Array,
+  col2: Uint8Array,
+  idx: Int32Array,
+  w: Float64Array,
+  cls: Uint8Array,
+  lo: number,
+  hi: number,
+  C: number,
+): void {
+  const o2 = o + _NB * C;
+  for (let i = lo; i < hi; i++) {
+    const r = idx[i], c = cls[i], wi = w[i];
+    hist[o + col1[r] * C + c] += wi;
+    hist[o2 + col2[r] * C + c] += wi;
+  }
+}
+
+function _bestSplit3(
+  hist: Float64Array,
+  feats: Int32Array,
+  batch: number,
+  nBins: Int32Array,
+  tot: Float64Array,
+  W: number,
+  bestScore: number,
+  best: Int32Array,
+  bestL: Float64Array,
+): number {
+  const t0 = tot[0], t1 = tot[1], t2 = tot[2];
+  for (let b = 0; b < batch; b++) {
+    const f = feats[b], base = b * _NB * 3;
+    let tEnd = nBins[f] - 1;
+    for (; tEnd > 0; tEnd--) {
+      const o = base + tEnd * 3;
+      if (hist[o] + hist[o + 1] + hist[o + 2] > 0) break;
+    }
+    let c0 = 0, c1 = 0, c2 = 0;
+    for (let t = 0, o = base; t < tEnd; t++, o += 3) {
+      const h0 = hist[o], h1 = hist[o + 1], h2 = hist[o + 2];
+      if (h0 + h1 + h2 === 0) continue; // empty bin: same split as the previous threshold
+      c0 += h0, c1 += h1, c2 += h2;
+      const wl = c0 + c1 + c2, wr = W - wl;
+      if (!(wl > 0 && wr > 0)) continue;
+      const r0 = t0 - c0, r1 = t1 - c1, r2 = t2 - c2;
+      const score = (c0 * c0 + c1 * c1 + c2 * c2) / wl + (r0 * r0 + r1 * r1 + r2 * r2) / wr;
+      if (score > bestScore) {
+        bestScore = score, best[0] = f, best[1] = t;
+        bestL[0] = c0, bestL[1] = c1, bestL[2] = c2;
+      }
+    }
+  }
+  return bestScore;
+}
+
+function _fillHist3(
+  hist: Float64Array,
+  o: number,
+  col1: Uint8Array,
+  col2: Uint8Array,
+  col3: Uint8Array,
+  idx: Int32Array,
+  w: Float64Array,
+  cls: Uint8Array,
+  lo: number,
+  hi: number,
+  C: number,
+): void {
+  const o2 = o + _NB * C, o3 = o2 + _NB * C;
+  for (let i = lo; i < hi; i++) {
+    const r = idx[i], c = cls[i], wi = w[i];
+    hist[o + col1[r] * C + c] += wi;
+    hist[o2 + col2[r] * C + c] += wi;
+    hist[o3 + col3[r] * C + c] += wi;
+  }
+}
+
+function _fillHist5(
+  hist: Float64Array,
+  o: number,
+  col1: Uint8Array,
+  col2: Uint8Array,
+  col3: Uint8Array,
+  col4: Uint8Array,
+  col5: Uint8Array,
+  idx: Int32Array,
+  w: Float64Array,
+  cls: Uint8Array,
+  lo: number,
+  hi: number,
+  C: number,
+): void {
+  const S = _NB * C, o2 = o + S, o3 = o2 + S, o4 = o3 + S, o5 = o4 + S;
+  for (let i = lo; i < hi; i++) {
+    const r = idx[i], c = cls[i], wi = w[i];
+    hist[o + col1[r] * C + c] += wi;
+    hist[o2 + col2[r] * C + c] += wi;
+    hist[o3 + col3[r] * C + c] += wi;
+    hist[o4 + col4[r] * C + c] += wi;
+    hist[o5 + col5[r] * C + c] += wi;
+  }
 }

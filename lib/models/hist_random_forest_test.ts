@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { HistRandomForest } from "./hist_random_forest.ts";
 import { plantedSignal, scoreClasses, sliceRows } from "./synthetic.ts";
+import { WorkerPool } from "./worker_pool.ts";
 
 const data = plantedSignal(2000, 8, 11, 0.5);
 const train = sliceRows(data, 0, 1500);
@@ -99,4 +100,88 @@ Deno.test("HistRandomForest respects maxDepth and minSamplesLeaf", async () => {
   for (const t of rf.toJSON().trees) {
     assert.ok(t.feature.length <= 7, `a depth-2 tree has at most 7 nodes, got ${t.feature.length}`);
   }
+});
+
+Deno.test("HistRandomForest predictProbaAsync with a pool gives predictProba's exact bits", async () => {
+  const big = plantedSignal(9000, 8, 12, 0.5);
+  const tr = sliceRows(big, 0, 3000), te = sliceRows(big, 3000, 9000); // 6,000 rows: several worker tasks
+  using pool = new WorkerPool();
+  const rf = await new HistRandomForest({ nTrees: 12, nWorkers: 2, seed: 4 }).fit(tr.X, tr.y, undefined, {
+    pool,
+  });
+  const sync = rf.predictProba(te.X);
+  const par = await rf.predictProbaAsync(te.X, { pool });
+  assert.deepEqual(par.data, sync.data);
+  assert.equal(par.nRows, te.X.nRows);
+  assert.deepEqual((await rf.predictProbaAsync(te.X)).data, sync.data, "without a pool: the same numbers");
+  // Rows not multiple of the prediction block or the 4-row interleave.
+  const odd = sliceRows(big, 3001, 3001 + 2 * 2048 + 7);
+  assert.deepEqual((await rf.predictProbaAsync(odd.X, { pool })).data, rf.predictProba(odd.X).data);
+  const loaded = HistRandomForest.load(JSON.parse(JSON.stringify(rf)));
+  assert.deepEqual((await loaded.predictProbaAsync(te.X, { pool })).data, sync.data);
+});
+
+Deno.test("HistRandomForest fits borrow a pool: its workers serve every fit, and it stays open", async () => {
+  const pool = new WorkerPool();
+  try {
+    const a = await new HistRandomForest({ nTrees: 6, nWorkers: 2, seed: 9 }).fit(
+      train.X,
+      train.y,
+      undefined,
+      {
+        pool,
+      },
+    );
+    const b = await new HistRandomForest({ nTrees: 6, nWorkers: 2, seed: 9 }).fit(
+      train.X,
+      train.y,
+      undefined,
+      {
+        pool,
+      },
+    );
+    const three = await new HistRandomForest({ nTrees: 6, nWorkers: 3, seed: 9 }).fit(
+      train.X,
+      train.y,
+      undefined,
+      {
+        pool,
+      },
+    );
+    const one = await new HistRandomForest({ nTrees: 6, nWorkers: 1, seed: 9 }).fit(train.X, train.y);
+    assert.equal(pool.spawned, 3, "two workers started for the first fit, one more for the 3-worker fit");
+    assert.equal(pool.closed, false);
+    for (const m of [b, three, one]) {
+      assert.deepEqual(m.toJSON().trees, a.toJSON().trees);
+      assert.deepEqual(m.featureImportance(), a.featureImportance());
+    }
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("HistRandomForest fit refuses a closed pool with a sentence saying what to do", async () => {
+  const pool = new WorkerPool();
+  pool.close();
+  await assert.rejects(
+    () => new HistRandomForest({ nTrees: 2, nWorkers: 2 }).fit(train.X, train.y, undefined, { pool }),
+    /Cannot run a job on the worker pool: it is closed; create a new WorkerPool/,
+  );
+});
+
+Deno.test("HistRandomForest with a small pool scratch budget bins in the calling thread and predicts in batches, same bits", async () => {
+  const big = plantedSignal(9000, 8, 12, 0.5);
+  const tr = sliceRows(big, 0, 3000), te = sliceRows(big, 3000, 9000);
+  using roomy = new WorkerPool();
+  using tight = new WorkerPool({ maxScratchBytes: 2500 * 8 * 8 }); // 2,500 rows of 8 features
+  const a = await new HistRandomForest({ nTrees: 8, nWorkers: 2, seed: 2 }).fit(tr.X, tr.y, undefined, {
+    pool: roomy,
+  });
+  const b = await new HistRandomForest({ nTrees: 8, nWorkers: 2, seed: 2 }).fit(tr.X, tr.y, undefined, {
+    pool: tight,
+  });
+  assert.deepEqual(b.toJSON(), a.toJSON());
+  const expected = a.predictProba(te.X).data;
+  assert.deepEqual((await b.predictProbaAsync(te.X, { pool: tight })).data, expected); // 3 batches
+  assert.deepEqual((await a.predictProbaAsync(te.X, { pool: roomy })).data, expected);
 });

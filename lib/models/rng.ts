@@ -32,6 +32,11 @@ export function deriveSeed(seed: number, index: number): number {
 export interface Rng {
   next(): number;
   int(n: number): number;
+  /**
+   * Adds 1 to `counts[int(n)]` `draws` times: the same numbers as that loop (so the stream continues the
+   * same way), several times faster (no call per draw).
+   */
+  countDraws(n: number, draws: number, counts: Int32Array): void;
 }
 
 /**
@@ -45,6 +50,10 @@ export interface Rng {
  * assert(a.next() === b.next());
  * const k = a.int(10);
  * assert(k >= 0 && k < 10 && Number.isInteger(k));
+ * const c = new Int32Array(10);
+ * b.int(10);
+ * b.countDraws(10, 1, c);
+ * assert(c[a.int(10)] === 1);
  * ```
  */
 export function createRng(seed: number): Rng {
@@ -56,7 +65,18 @@ export function createRng(seed: number): Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n: number) => Math.floor(next() * n) };
+  const countDraws = (n: number, draws: number, counts: Int32Array): void => {
+    let s = state; // the same steps as next(), on a local copy of the state
+    for (let d = 0; d < draws; d++) {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      counts[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)]++;
+    }
+    state = s;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), countDraws };
 }
 
 /**

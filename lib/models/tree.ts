@@ -98,14 +98,21 @@ export function treeBuffers(tree: FlatTree): ArrayBuffer[] {
  */
 export function treeToJSON(t: FlatTree): FlatTreeJSON {
   return {
-    feature: Array.from(t.feature),
-    threshold: Array.from(t.threshold),
-    thresholdBin: Array.from(t.thresholdBin),
-    left: Array.from(t.left),
-    right: Array.from(t.right),
+    feature: _toArray(t.feature),
+    threshold: _toArray(t.threshold),
+    thresholdBin: _toArray(t.thresholdBin),
+    left: _toArray(t.left),
+    right: _toArray(t.right),
     width: t.width,
-    value: Array.from(t.value),
+    value: _toArray(t.value),
   };
+}
+
+// A plain loop: several times faster than Array.from on typed arrays (walk-forward saves every fold's model).
+function _toArray(a: Int32Array | Float64Array): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
 }
 
 /**

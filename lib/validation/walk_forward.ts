@@ -7,11 +7,17 @@
  * the out-of-fold ones, never a score on its own training rows.
  *
  * A contiguous, unstrided training range is passed to `fit` as views of `X` (no copy): models must not
- * modify their input.
+ * modify their input. Strided (gathered) training rows of every fold are written into one buffer reused
+ * from fold to fold: models must not keep references to their training arrays after `fit` resolves.
+ *
+ * Workers: one `WorkerPool` serves every fit and prediction of the run (`opts.pool`, or one created here
+ * and closed before returning), so workers start once; test rows are predicted with the model's
+ * `predictProbaAsync` when it has one (same numbers as `predictProba`).
  *
  * @module
  */
 import type { Estimator, FeatureMatrix, ModelJSON, ProbaMatrix } from "../models/estimator.ts";
+import { WorkerPool } from "../models/worker_pool.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { type ClassificationReport, classificationReport } from "./metrics.ts";
 import { type PermutationImportance, permutationImportance } from "./importance.ts";
@@ -77,6 +83,8 @@ export interface WalkForwardRunOptions {
   maxTrainRows?: number;
   /** Permutation importance on each test fold (seeded; the fold number is added to the seed). */
   permutation?: { seed: number; repeats: number };
+  /** Workers lent to every fit and prediction (left open). Default: a pool made and closed by this run. */
+  pool?: WorkerPool;
 }
 
 /**
@@ -118,19 +126,33 @@ function _take<T extends Int32Array | Float64Array>(a: T, idx: Int32Array): T {
   return out;
 }
 
-/** Training rows of a split: views when they are one contiguous range (no copy), else gathered. */
+/** Training rows of a split: views when they are one contiguous range (no copy), else gathered into `buf`. */
 function _trainRows(
   X: FeatureMatrix,
   y: Int32Array,
   w: Float64Array | undefined,
   split: Split,
   idx: Int32Array,
+  buf: _GatherBuffer,
 ) {
   if (split.stride === 1 && split.train.length === 1) {
     const { start, end } = split.train[0];
     return { X: sliceRows(X, start, end), y: y.subarray(start, end), w: w?.subarray(start, end) };
   }
-  return { X: takeRows(X, idx), y: _take(y, idx), w: w ? _take(w, idx) : undefined };
+  const m = idx.length, F = X.columns.length;
+  // 1/8 extra, so the next fold's slightly larger training set (one more row) reuses the same memory.
+  if (buf.x.length < m * F) buf.x = new Float64Array(Math.ceil(m * 1.125) * F);
+  const columns = X.columns.map((col, f) => {
+    const out = buf.x.subarray(f * m, (f + 1) * m);
+    for (let i = 0; i < m; i++) out[i] = col[idx[i]];
+    return out;
+  });
+  return { X: { names: X.names, columns, nRows: m }, y: _take(y, idx), w: w ? _take(w, idx) : undefined };
+}
+
+/** Memory for gathered training rows, reused from fold to fold (first-touching fresh memory is slow). */
+interface _GatherBuffer {
+  x: Float64Array;
 }
 
 /**
@@ -150,7 +172,7 @@ function _trainRows(
  * ```
  */
 export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForwardResult> {
-  const { X, y, weights, folds, makeModel, onProgress } = opts;
+  const { X, y, weights, folds } = opts;
   const n = X.nRows;
   if (y.length !== n || (weights && weights.length !== n) || X.columns.some((c) => c.length !== n)) {
     throw new CandlelabError(
@@ -160,6 +182,18 @@ export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForw
     );
   }
   checkSplits(folds, n);
+  const pool = opts.pool ?? new WorkerPool();
+  try {
+    return await _run(opts, pool);
+  } finally {
+    if (!opts.pool) pool.close();
+  }
+}
+
+async function _run(opts: WalkForwardRunOptions, pool: WorkerPool): Promise<WalkForwardResult> {
+  const { X, y, weights, folds, makeModel, onProgress } = opts;
+  const n = X.nRows;
+  const gather: _GatherBuffer = { x: new Float64Array(0) };
   const results: FoldResult[] = [];
   const parts: { fold: number; start: number; end: number; proba: ProbaMatrix }[] = [];
   for (const split of folds) {
@@ -167,15 +201,19 @@ export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForw
     const model = makeModel(split.fold);
     onProgress?.({ fold: split.fold, folds: folds.length, stage: "fit" });
     const t0 = performance.now();
-    const tr = _trainRows(X, y, weights, split, idx);
+    const tr = _trainRows(X, y, weights, split, idx, gather);
     await model.fit(tr.X, tr.y, tr.w, {
       onProgress: (done, total) =>
         onProgress?.({ fold: split.fold, folds: folds.length, stage: "fit", done, total }),
+      pool,
     });
     const t1 = performance.now();
     onProgress?.({ fold: split.fold, folds: folds.length, stage: "predict" });
     const { start, end } = split.test;
-    const proba = model.predictProba(sliceRows(X, start, end));
+    const test = sliceRows(X, start, end);
+    const proba = model.predictProbaAsync
+      ? await model.predictProbaAsync(test, { pool })
+      : model.predictProba(test);
     const t2 = performance.now();
     if (proba.nRows !== end - start) {
       throw new CandlelabError(
@@ -234,11 +272,12 @@ export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForw
       stride,
       gap: { before: 0, after: 0 },
     };
-    const tr = _trainRows(X, y, weights, all, trainIndices(all));
+    const tr = _trainRows(X, y, weights, all, trainIndices(all), gather);
     const model = makeModel(0);
     await model.fit(tr.X, tr.y, tr.w, {
       onProgress: (done, total) =>
         onProgress?.({ fold: 0, folds: folds.length, stage: "final", done, total }),
+      pool,
     });
     out.finalModel = model;
   }

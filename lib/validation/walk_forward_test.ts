@@ -1,9 +1,19 @@
 import { assertEquals, assertRejects } from "./_assert.ts";
-import type { Estimator, FeatureMatrix, ModelJSON, ProbaMatrix } from "../models/estimator.ts";
+import type {
+  Estimator,
+  FeatureMatrix,
+  FitOptions,
+  ModelJSON,
+  PredictOptions,
+  ProbaMatrix,
+} from "../models/estimator.ts";
+import { HistRandomForest } from "../models/hist_random_forest.ts";
+import { plantedSignal } from "../models/synthetic.ts";
+import { WorkerPool } from "../models/worker_pool.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { ClassPrior, NearestCentroid } from "./_test_estimators.ts";
 import { purgedKFoldSplits, type Split, walkForwardSplits } from "./splits.ts";
-import { walkForward, type WalkForwardProgress } from "./walk_forward.ts";
+import { sliceRows, walkForward, type WalkForwardProgress } from "./walk_forward.ts";
 
 /** Records the `row` feature of every training row it sees, to prove what each fold trained on. */
 class Spy extends ClassPrior {
@@ -126,4 +136,58 @@ Deno.test("walkForward() refuses a model whose predictProba returns the wrong nu
     CandlelabError,
     "returned 1 probability rows for 20 test rows",
   );
+});
+
+/** Records the pool each call borrowed, and predicts through predictProbaAsync. */
+class PoolSpy extends ClassPrior {
+  static pools: (WorkerPool | undefined)[] = [];
+  static asyncCalls = 0;
+  override fit(X: FeatureMatrix, y: Int32Array, w?: Float64Array, options?: FitOptions): Promise<this> {
+    PoolSpy.pools.push(options?.pool);
+    return super.fit(X, y, w);
+  }
+  predictProbaAsync(X: FeatureMatrix, options?: PredictOptions): Promise<ProbaMatrix> {
+    PoolSpy.pools.push(options?.pool);
+    PoolSpy.asyncCalls++;
+    return Promise.resolve(this.predictProba(X));
+  }
+}
+
+Deno.test("walkForward() lends one pool to every fit and prediction, and closes the pool it made", async () => {
+  const { X, y } = _data(120);
+  const folds = walkForwardSplits({ n: 120, folds: 3, gap: { before: 2, after: 2 } });
+  PoolSpy.pools = [], PoolSpy.asyncCalls = 0;
+  await walkForward({ X, y, folds, makeModel: () => new PoolSpy(), finalModel: true });
+  assertEquals(PoolSpy.pools.length, 3 + 3 + 1); // 3 fits, 3 predictions, the final fit
+  assertEquals(PoolSpy.asyncCalls, 3);
+  const made = PoolSpy.pools[0]!;
+  assertEquals(PoolSpy.pools.every((p) => p === made), true);
+  assertEquals(made.closed, true);
+
+  PoolSpy.pools = [];
+  using mine = new WorkerPool();
+  await walkForward({ X, y, folds, makeModel: () => new PoolSpy(), pool: mine });
+  assertEquals(PoolSpy.pools.every((p) => p === mine), true);
+  assertEquals(mine.closed, false, "a pool passed in belongs to the caller");
+});
+
+Deno.test("walkForward() with the forest: out-of-fold probabilities equal each fold model's predictProba", async () => {
+  const data = plantedSignal(3000, 6, 2, 0.5);
+  const folds = walkForwardSplits({ n: 3000, folds: 2, gap: { before: 5, after: 5 }, maxTrainRows: 700 });
+  using pool = new WorkerPool();
+  const r = await walkForward({
+    ...data,
+    folds,
+    pool,
+    makeModel: () => new HistRandomForest({ nTrees: 6, nWorkers: 2, seed: 1 }),
+  });
+  assertEquals(pool.spawned, 2, "both folds' fits and predictions used the same two workers");
+  let off = 0;
+  for (const f of r.folds) {
+    const model = HistRandomForest.load(f.model);
+    const n = f.testEnd - f.testStart;
+    const sync = model.predictProba(sliceRows(data.X, f.testStart, f.testEnd));
+    assertEquals(Array.from(r.proba.data.subarray(off * 3, (off + n) * 3)), Array.from(sync.data));
+    off += n;
+  }
 });

@@ -1,0 +1,13 @@
+import assert from "node:assert/strict";
+import { createRng } from "./rng.ts";
+
+Deno.test("Rng.countDraws counts the same draws as int() in a loop and leaves the stream in the same place", () => {
+  for (const [seed, n, draws] of [[0, 10, 1000], [7, 200_000, 200_000], [0xffffffff, 3, 5]]) {
+    const a = createRng(seed), b = createRng(seed);
+    const ca = new Int32Array(n), cb = new Int32Array(n);
+    for (let d = 0; d < draws; d++) ca[a.int(n)]++;
+    b.countDraws(n, draws, cb);
+    assert.deepEqual(cb, ca);
+    assert.equal(b.next(), a.next());
+  }
+});
