@@ -5,13 +5,15 @@
  * {"stage":"summary","features_median","labels_median","features_cpu_median","labels_cpu_median",
  * "first_run_total","peak_rss_mb"}. `cpu_seconds` is process CPU time (steadier than wall time on a shared
  * machine, but it includes GC threads).
- * The labels stage matches the peer's: labels, the kept-row index and the gathered feature matrix.
+ * Both stages are the workload's own (bench/workload.ts `featureStage`, `labelStage`): labels, the kept
+ * rows and the feature matrix over them.
  * RSS is sampled between stages (Deno.memoryUsage().rss), so the true peak can be a little higher.
  * Timings depend on machine load.
  *
  *   deno run -A bench/features.ts [--input ohlcv.parquet] [--rows 1000000] [--runs 3] [--alloc huge|default]
  *
- * `--alloc huge` (default) computes features with `hugePageAllocator()` when FFI is allowed.
+ * `--alloc huge` (default) computes features and labels with `hugePageAllocator()` when FFI is allowed,
+ * reserving both stages' memory first as the workload does; `--alloc default` with plain arrays.
  *
  * Without --input, `--rows` synthetic 1-minute bars (lib/data synthBars, seed 42) are written to a temp
  * Parquet file first.
@@ -22,11 +24,9 @@ import { parseArgs } from "node:util";
 import { cpuUsage } from "node:process";
 import { loadBars, synthBars, writeParquet } from "../lib/data/mod.ts";
 import { loadFeatureSetSpec } from "../lib/features/config.ts";
-import { computeFeatureColumns, resolveFeatureSet } from "../lib/features/set.ts";
-import { selectValidRows, takeRows } from "../lib/features/valid.ts";
-import { computeLabels } from "../lib/labels/labels.ts";
+import { resolveFeatureSet } from "../lib/features/set.ts";
 import { hugePageAllocator } from "../lib/features/alloc.ts";
-import { loadLabelSpec } from "../lib/labels/config.ts";
+import { featureStage, labelStage, stageBytes } from "./workload.ts";
 
 function _cpuSeconds(since: { user: number; system: number }): number {
   const now = cpuUsage(since);
@@ -76,7 +76,6 @@ export async function runFeatureBench(
     const allocator = values.alloc === "huge" ? hugePageAllocator() : undefined;
     emit({ stage: "config", alloc: allocator ? "huge" : "default" });
     const set = resolveFeatureSet(await loadFeatureSetSpec("peer30", `${ROOT}configs/features`));
-    const labelSpec = await loadLabelSpec("peer", `${ROOT}configs/labels`);
     let t = performance.now();
     const { table } = await loadBars(input);
     const rows = table.numRows();
@@ -89,29 +88,25 @@ export async function runFeatureBench(
     for (let run = 1; run <= Number(values.runs); run++) {
       t = performance.now();
       let cpu = cpuUsage();
-      const cols = computeFeatureColumns(table, set, { alloc: allocator?.alloc });
+      allocator?.reserve(stageBytes(set, rows));
+      const cols = featureStage(table, set, allocator?.alloc);
       const fs = (performance.now() - t) / 1000;
       const fcpu = _cpuSeconds(cpu);
       sample();
       emit({ stage: "features", seconds: fs, cpu_seconds: fcpu, rows, cols: set.columns.length, run });
       t = performance.now();
       cpu = cpuUsage();
-      const labels = computeLabels(table, labelSpec);
-      const sel = selectValidRows([...Object.values(cols), labels.fwd]);
-      const X = set.columns.map((c) => takeRows(cols[c], sel.index));
-      const y = new Int32Array(sel.kept);
-      for (let k = 0; k < sel.kept; k++) y[k] = labels.y[sel.index[k]];
+      const { X, classCounts } = labelStage(table, set, cols, allocator?.alloc);
       const ls = (performance.now() - t) / 1000;
       const lcpu = _cpuSeconds(cpu);
       sample();
-      const counts = [0, 0, 0];
-      for (const c of y) counts[c]++;
       emit({
         stage: "labels",
         seconds: ls,
-        rows: sel.kept,
-        class_counts: counts,
-        matrix_cols: X.length,
+        cpu_seconds: lcpu,
+        rows: X.nRows,
+        class_counts: classCounts,
+        matrix_cols: X.columns.length,
         run,
       });
       feats.push(fs);
@@ -130,6 +125,7 @@ export async function runFeatureBench(
       first_run_total: feats[0] + labs[0],
       peak_rss_mb: Math.round(peak / 1048576),
     });
+    await allocator?.close();
   } finally {
     if (tmp) await Deno.remove(tmp, { recursive: true });
   }

@@ -7,13 +7,17 @@
  * @module
  */
 import { loadBars } from "../lib/data/mod.ts";
+import type { ColumnTable } from "arquero";
 import {
   computeFeatureColumns,
+  type FeatureSet,
   featureSetLookback,
   hugePageAllocator,
+  type KeptRows,
+  keptRows,
   loadFeatureSetSpec,
   resolveFeatureSet,
-  takeRows,
+  takeKept,
 } from "../lib/features/mod.ts";
 import { computeLabels } from "../lib/labels/mod.ts";
 import { createModel, type ModelConfigInput } from "../lib/models/mod.ts";
@@ -32,6 +36,8 @@ export const PEER = {
   probaMin: 0.5,
   warmup: 240,
   k: 0.5,
+  volWindow: 60,
+  intervalMs: 60_000,
 } as const;
 
 /** One emitted line. */
@@ -50,6 +56,99 @@ export interface WorkloadOptions {
 
 function _now(): number {
   return performance.now() / 1000;
+}
+
+/**
+ * The "features" stage: every feature of `set` over the bars (minute bars), columns from `alloc`.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { resolveFeatureSet } from "../lib/features/mod.ts";
+ * import { featureStage } from "./workload.ts";
+ * const close = new Float64Array(10).map((_, i) => 100 + i);
+ * const t = aq.table({ timestamp: close.map((_, i) => i * 60_000), close });
+ * const f = featureStage(t, resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] }));
+ * console.assert(f.ret_1[1] === Math.log(101 / 100));
+ * ```
+ */
+export function featureStage(
+  table: ColumnTable,
+  set: FeatureSet,
+  alloc?: (n: number) => Float64Array,
+): Record<string, Float64Array> {
+  return computeFeatureColumns(table, set, { timing: { intervalMs: PEER.intervalMs }, alloc });
+}
+
+/**
+ * Bytes the two stages allocate for `rows` bars (the set's columns, then the label's `fwd`, `y` and
+ * `valid`), for `ColumnAllocator.reserve`, so that memory is pre-faulted in the background while the
+ * features are computed.
+ *
+ * @example
+ * ```ts
+ * import { resolveFeatureSet } from "../lib/features/mod.ts";
+ * import { stageBytes } from "./workload.ts";
+ * const set = resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] });
+ * console.assert(stageBytes(set, 1_000_000) === 2 * 8_000_000 + 4_000_000 + 1_000_000);
+ * ```
+ */
+export function stageBytes(set: FeatureSet, rows: number): number {
+  const bytes = (n: number) => Math.ceil(n / 64) * 64; // the arena's alignment
+  return (set.columns.length + 1) * bytes(8 * rows) + bytes(8 * ((rows + 1) >> 1)) +
+    bytes(8 * ((rows + 7) >> 3));
+}
+
+/** What {@link labelStage} returns: the model inputs and where their rows came from. */
+export interface LabelStage {
+  X: FeatureMatrix;
+  y: Int32Array;
+  /** The bar rows of X's rows. */
+  rows: KeptRows;
+  /** Rows per class index (short, neutral, long). */
+  classCounts: number[];
+}
+
+/**
+ * The "labels" stage: the peer's label (vol-scaled, h = 15, k = 0.5, vol_60; the features `vol_60` and
+ * `ret_15` are reused when the set has them, as the peer reuses its vol_60), the valid rows (after the
+ * peer's warm-up, label defined, every feature finite) and the feature matrix over them (zero-copy views
+ * when the rows are contiguous, as they are here).
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { resolveFeatureSet } from "../lib/features/mod.ts";
+ * import { featureStage, labelStage } from "./workload.ts";
+ * const close = new Float64Array(400).map((_, i) => 100 + Math.sin(i));
+ * const t = aq.table({ timestamp: close.map((_, i) => i * 60_000), close });
+ * const set = resolveFeatureSet({ name: "s", features: [{ feature: "volatility", params: { window: 60 } }] });
+ * const s = labelStage(t, set, featureStage(t, set));
+ * console.assert(s.rows.start === 240 && s.rows.end === 385 && s.X.nRows === 145 && s.y.length === 145);
+ * ```
+ */
+export function labelStage(
+  table: ColumnTable,
+  set: FeatureSet,
+  feats: Record<string, Float64Array>,
+  alloc?: (n: number) => Float64Array,
+): LabelStage {
+  const labels = computeLabels(
+    table,
+    { kind: "vol_scaled", horizon: PEER.horizon, k: PEER.k, volWindow: PEER.volWindow },
+    { alloc, vol: feats[`vol_${PEER.volWindow}`], logReturn: feats[`ret_${PEER.horizon}`] },
+  );
+  const cols = set.columns.map((c) => feats[c]);
+  const rows = keptRows(cols, { minRow: PEER.warmup, rows: table.numRows(), y: labels.y });
+  const X: FeatureMatrix = {
+    names: set.columns,
+    columns: cols.map((c) => takeKept(c, rows)),
+    nRows: rows.kept,
+  };
+  const y = takeKept(labels.y, rows);
+  const classCounts = [0, 0, 0];
+  for (let j = 0; j < y.length; j++) classCounts[y[j]]++;
+  return { X, y, rows, classCounts };
 }
 
 /**
@@ -74,52 +173,35 @@ export async function runWorkload(opts: WorkloadOptions): Promise<void> {
   const n = table.numRows();
   emit({ stage: "load", seconds: _now() - t, rows: n, engine: opts.engine ?? "native" });
 
+  // Setup, like the peer's feature list in its code: read and resolve configs/features/peer30.yaml. Mostly
+  // the cold YAML parser (~30-70 ms); reported as config_seconds on the features line, counted in total.
   t = _now();
   const set = resolveFeatureSet(await loadFeatureSetSpec(`${root}/configs/features/peer30.yaml`));
-  const timing = { intervalMs: 60_000 };
-  // large outputs on huge pages, as `deno task features` does (first touch of fresh memory is slow here)
-  const allocator = hugePageAllocator();
-  const feats = computeFeatureColumns(table, set, { timing, alloc: allocator?.alloc });
-  emit({ stage: "features", seconds: _now() - t, rows: n, cols: set.columns.length });
+  const configSeconds = _now() - t;
 
   t = _now();
-  const labels = computeLabels(table, {
-    kind: "vol_scaled",
-    horizon: PEER.horizon,
-    k: PEER.k,
-    volWindow: 60,
+  // large columns from a huge-page arena (lib/features/alloc.ts: first touch of fresh memory is slow on
+  // this VM), the memory of both stages pre-faulted on a background thread while the features are computed
+  const allocator = hugePageAllocator();
+  allocator?.reserve(stageBytes(set, n));
+  const feats = featureStage(table, set, allocator?.alloc);
+  emit({
+    stage: "features",
+    seconds: _now() - t,
+    rows: n,
+    cols: set.columns.length,
+    config_seconds: configSeconds,
   });
-  const cols = set.columns.map((c) => feats[c]);
-  // valid: after the peer's warm-up, label defined, every feature finite
-  let count = 0;
-  const keep = new Uint8Array(n);
-  for (let i = PEER.warmup; i < n; i++) {
-    if (labels.y[i] < 0) continue;
-    let ok = 1;
-    for (const c of cols) {
-      const v = c[i];
-      if (v - v !== 0) {
-        ok = 0;
-        break;
-      }
-    }
-    keep[i] = ok;
-    count += ok;
-  }
-  const idx = new Int32Array(count);
-  for (let i = 0, k = 0; i < n; i++) if (keep[i]) idx[k++] = i;
-  // zero-copy views when the kept rows are contiguous (they are: warm-up at the start, label end at the end)
-  const X: FeatureMatrix = { names: set.columns, columns: cols.map((c) => takeRows(c, idx)), nRows: count };
-  const y = new Int32Array(count);
-  for (let j = 0; j < count; j++) y[j] = labels.y[idx[j]];
-  const counts = [0, 0, 0];
-  for (const v of y) counts[v]++;
+
+  t = _now();
+  const { X, y, rows, classCounts: counts } = labelStage(table, set, feats, allocator?.alloc);
+  const count = rows.kept;
   emit({
     stage: "labels",
     seconds: _now() - t,
     rows: count,
     class_counts: { "-1": counts[0], "0": counts[1], "1": counts[2] },
-    lookback_declared: featureSetLookback(set, timing),
+    lookback_declared: featureSetLookback(set, { intervalMs: PEER.intervalMs }),
   });
 
   t = _now();
@@ -149,8 +231,15 @@ export async function runWorkload(opts: WorkloadOptions): Promise<void> {
 
   t = _now();
   const close = float64Column(table, "close");
-  const barRows = Int32Array.from(wf.rows, (r) => idx[r]);
-  const bt = peerBacktest(close, barRows, wf.proba, { fee: PEER.fee, threshold: PEER.probaMin });
+  const barRows = new Int32Array(wf.rows.length);
+  for (let k = 0; k < barRows.length; k++) {
+    barRows[k] = rows.index ? rows.index[wf.rows[k]] : rows.start + wf.rows[k];
+  }
+  const bt = peerBacktest(close, barRows, wf.proba, {
+    fee: PEER.fee,
+    threshold: PEER.probaMin,
+    alloc: allocator?.alloc,
+  });
   emit({ stage: "backtest", seconds: _now() - t, rows: barRows.length });
   emit({
     stage: "backtest_metrics",
@@ -162,5 +251,5 @@ export async function runWorkload(opts: WorkloadOptions): Promise<void> {
     buy_and_hold: bt.buyAndHold,
   });
   emit({ stage: "total", seconds: _now() - T0, rows: n });
-  allocator?.close();
+  await allocator?.close();
 }

@@ -48,6 +48,13 @@ export interface FeatureDef<P = Record<string, unknown>> {
   columns(params: P): string[];
   /** One Float64Array per output column, same order as `columns`. */
   compute(ctx: FeatureContext, params: P): Float64Array[];
+  /**
+   * True when every NaN `compute` stores is the canonical NaN (bits 0x7ff8000000000000): written as the
+   * `NaN` literal, or a computed value `v` stored as `v === v ? v : NaN` wherever it can be NaN (x86 gives
+   * 0xfff8.. for a run-time 0/0, and NaN inputs may carry any bits). The runner then skips its own
+   * canonicalisation pass over the columns. Leave it unset when unsure: the pass is always correct.
+   */
+  readonly canonicalNaN?: boolean;
 }
 
 /** A feature definition with its parameter type erased (what a registry holds). */

@@ -19,6 +19,7 @@ export const fundingLast = defineFeature({
   description: "last funding rate already known at the bar (event at T is known at T); NaN when stale",
   params: z.strictObject({}),
   requires: "perpetual",
+  canonicalNaN: true,
   inputs: ["timestamp", "funding_rate"],
   lookback: (_p, t) => Math.max(0, Math.ceil(t.fundingIntervalMs / t.intervalMs) - 1),
   columns: () => ["funding_last"],
@@ -48,6 +49,7 @@ export const fundingMean = defineFeature({
     events: z.number().int().min(1).max(1_000_000, "events must be at most 1,000,000").default(3),
   }),
   requires: "perpetual",
+  canonicalNaN: true,
   inputs: ["timestamp", "funding_rate"],
   lookback: (p, t) => Math.max(0, Math.ceil((p.events * t.fundingIntervalMs) / t.intervalMs) - 1),
   columns: (p) => [`funding_mean_${p.events}`],
@@ -88,6 +90,7 @@ export const timeToFunding = defineFeature({
     "hours from the bar's close to the next scheduled funding time (00:00, 08:00, 16:00 UTC for 8 h)",
   params: z.strictObject({}),
   requires: "perpetual",
+  canonicalNaN: true,
   inputs: ["timestamp"],
   lookback: () => 0,
   columns: () => ["time_to_funding"],
@@ -110,6 +113,7 @@ export const basis = defineFeature({
   description: "perpetual close / spot close (column spot_close) - 1",
   params: z.strictObject({}),
   requires: "perpetual+spot",
+  canonicalNaN: true,
   inputs: ["close", "spot_close"],
   lookback: () => 0,
   columns: () => ["basis"],
@@ -117,7 +121,11 @@ export const basis = defineFeature({
     const c = ctx.col("close");
     const s = ctx.col("spot_close");
     const out = ctx.alloc();
-    for (let i = 0; i < c.length; i++) out[i] = c[i] / s[i] - 1;
+    for (let i = 0; i < c.length; i++) {
+      const b = c[i] / s[i] - 1; // a missing spot bar is a NaN of any bit pattern
+      if (b === b) out[i] = b;
+      else out[i] = NaN;
+    }
     return [out];
   },
 });
@@ -128,6 +136,7 @@ export const premium = defineFeature({
   description: "perpetual close / mark close - 1",
   params: z.strictObject({}),
   requires: "perpetual",
+  canonicalNaN: true,
   inputs: ["close", "mark_close"],
   lookback: () => 0,
   columns: () => ["premium"],
@@ -135,7 +144,11 @@ export const premium = defineFeature({
     const c = ctx.col("close");
     const m = ctx.col("mark_close");
     const out = ctx.alloc();
-    for (let i = 0; i < c.length; i++) out[i] = c[i] / m[i] - 1;
+    for (let i = 0; i < c.length; i++) {
+      const r = c[i] / m[i] - 1; // a missing mark candle is a NaN of any bit pattern
+      if (r === r) out[i] = r;
+      else out[i] = NaN;
+    }
     return [out];
   },
 });

@@ -5,15 +5,7 @@
  */
 import { z } from "zod";
 import { defineFeature, type FeatureContext } from "./feature.ts";
-import {
-  ewm,
-  logReturns,
-  recursiveLookback,
-  rollingMax,
-  rollingMean,
-  rollingMin,
-  rollingStd,
-} from "./kernels.ts";
+import { ewm, logReturns, recursiveLookback, rollingExtremeDistances, rollingMeanStd } from "./kernels.ts";
 
 const _int = (def: number, min = 1) =>
   z.number().int().min(min).max(1_000_000, "windows and lags must be at most 1,000,000 bars").default(def);
@@ -29,14 +21,19 @@ export const logReturn = defineFeature({
   description: "log(close_t / close_{t-lag})",
   params: z.strictObject({ lag: _int(1) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["close"],
   lookback: (p) => p.lag,
   columns: (p) => [`ret_${p.lag}`],
   compute: (ctx, p) => {
     if (p.lag === 1) return [_logRet1(ctx)];
     const c = ctx.col("close");
+    const n = c.length;
+    const lag = p.lag;
     const out = ctx.alloc();
-    for (let i = 0; i < c.length; i++) out[i] = i >= p.lag ? Math.log(c[i] / c[i - p.lag]) : NaN;
+    const head = Math.min(lag, n);
+    for (let i = 0; i < head; i++) out[i] = NaN;
+    for (let i = head; i < n; i++) out[i] = Math.log(c[i] / c[i - lag]);
     return [out];
   },
 });
@@ -47,6 +44,7 @@ export const ema = defineFeature({
   description: "EMA of close (adjust=False, seeded with the first close)",
   params: z.strictObject({ span: _int(20) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["close"],
   lookback: (p) => recursiveLookback(2 / (p.span + 1)),
   columns: (p) => [`ema_${p.span}`],
@@ -59,6 +57,7 @@ export const closeEma = defineFeature({
   description: "close / EMA(span) - 1",
   params: z.strictObject({ span: _int(20) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["close"],
   lookback: (p) => recursiveLookback(2 / (p.span + 1)),
   columns: (p) => [`close_ema_${p.span}`],
@@ -67,12 +66,12 @@ export const closeEma = defineFeature({
     const c = ctx.col("close");
     const a = 2 / (p.span + 1);
     const old = 1 - a;
-    const norm = old + a;
     const out = ctx.alloc();
     let y = c[0];
     for (let i = 0; i < c.length; i++) {
       const v = c[i];
-      if (y !== v) y = (old * y + a * v) / norm;
+      const next = old * y + a * v;
+      y = y === v ? v : next; // = `if (y !== v) y = next` (see kernels.ts on why not written so)
       out[i] = v / y - 1;
     }
     return [out];
@@ -85,6 +84,7 @@ export const macd = defineFeature({
   description: "percentage MACD = EMA(fast)/EMA(slow) - 1, signal = EMA(signal) of it, hist = macd - signal",
   params: z.strictObject({ fast: _int(12), slow: _int(26), signal: _int(9) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["close"],
   lookback: (p) =>
     recursiveLookback(2 / (Math.max(p.fast, p.slow) + 1)) + recursiveLookback(2 / (p.signal + 1)),
@@ -101,17 +101,23 @@ export const macd = defineFeature({
     const h = ctx.alloc();
     const af = 2 / (p.fast + 1), as = 2 / (p.slow + 1), ag = 2 / (p.signal + 1);
     const of = 1 - af, os = 1 - as, og = 1 - ag;
-    const nf = of + af, ns = os + as, ng = og + ag;
+    if (n === 0) return [m, sig, h];
+    // row 0: both EMAs are c_0, macd is c_0 / c_0 - 1 = 0 and seeds the signal EMA
     let ef = c[0];
     let es = c[0];
-    let g = NaN;
-    for (let i = 0; i < n; i++) {
+    let g = ef / es - 1;
+    m[0] = g;
+    sig[0] = g;
+    h[0] = g - g;
+    for (let i = 1; i < n; i++) {
       const v = c[i];
-      if (ef !== v) ef = (of * ef + af * v) / nf;
-      if (es !== v) es = (os * es + as * v) / ns;
+      const nf = of * ef + af * v;
+      ef = ef === v ? v : nf; // = `if (ef !== v) ef = nf` (see kernels.ts on why not written so)
+      const ns = os * es + as * v;
+      es = es === v ? v : ns;
       const x = ef / es - 1;
-      if (g !== g) g = x;
-      else if (g !== x) g = (og * g + ag * x) / ng;
+      const ng = og * g + ag * x;
+      g = g === x ? x : ng;
       m[i] = x;
       sig[i] = g;
       h[i] = x - g;
@@ -126,6 +132,7 @@ export const rsi = defineFeature({
   description: "RSI, Wilder smoothing (alpha = 1/period) of gains and losses; row-0 diff = 0",
   params: z.strictObject({ period: _int(14) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["close"],
   lookback: (p) => 1 + recursiveLookback(1 / p.period),
   columns: (p) => [`rsi_${p.period}`],
@@ -135,18 +142,21 @@ export const rsi = defineFeature({
     const n = c.length;
     const a = 1 / p.period;
     const old = 1 - a;
-    const norm = old + a;
     const out = ctx.alloc();
     let ag = 0;
     let al = 0;
-    if (n > 0) out[0] = 100 - 100 / (1 + ag / al);
+    if (n > 0) out[0] = NaN; // row-0 diff is 0: 0 / 0 average gain / loss
     for (let i = 1; i < n; i++) {
       const d = c[i] - c[i - 1];
       const up = d > 0 ? d : 0;
       const dn = d < 0 ? -d : 0;
-      if (ag !== up) ag = (old * ag + a * up) / norm;
-      if (al !== dn) al = (old * al + a * dn) / norm;
-      out[i] = 100 - 100 / (1 + ag / al);
+      const nextG = old * ag + a * up;
+      ag = ag === up ? up : nextG; // = `if (ag !== up) ag = nextG` (see kernels.ts on why not written so)
+      const nextL = old * al + a * dn;
+      al = al === dn ? dn : nextL;
+      const r = 100 - 100 / (1 + ag / al); // 0 / 0 until the first move
+      if (r === r) out[i] = r;
+      else out[i] = NaN;
     }
     return [out];
   },
@@ -158,6 +168,7 @@ export const atr = defineFeature({
   description: "Wilder ATR(period) / close; true range at row 0 is high - low",
   params: z.strictObject({ period: _int(14) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["high", "low", "close"],
   lookback: (p) => 1 + recursiveLookback(1 / p.period),
   columns: (p) => [`atr_${p.period}`],
@@ -169,7 +180,6 @@ export const atr = defineFeature({
     const n = c.length;
     const a = 1 / p.period;
     const old = 1 - a;
-    const norm = old + a;
     const out = ctx.alloc();
     if (n === 0) return [out];
     let y = h[0] - l[0];
@@ -177,7 +187,8 @@ export const atr = defineFeature({
     for (let i = 1; i < n; i++) {
       const pc = c[i - 1];
       const tr = Math.max(h[i] - l[i], Math.abs(h[i] - pc), Math.abs(l[i] - pc));
-      if (y !== tr) y = (old * y + a * tr) / norm;
+      const next = old * y + a * tr;
+      y = y === tr ? tr : next; // = `if (y !== tr) y = next` (see kernels.ts on why not written so)
       out[i] = y / c[i];
     }
     return [out];
@@ -190,19 +201,27 @@ export const bollinger = defineFeature({
   description: "Bollinger %B = (c - lower) / (upper - lower) and width = (upper - lower) / SMA",
   params: z.strictObject({ window: _int(20, 2), k: z.number().positive().default(2) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["close"],
   lookback: (p) => p.window - 1,
   columns: (p) => [`bb_pctb_${p.window}_${p.k}`, `bb_width_${p.window}_${p.k}`],
   compute: (ctx, p) => {
     const c = ctx.col("close");
-    const m = rollingMean(c, p.window, ctx.alloc());
-    const s = rollingStd(c, p.window, 1, ctx.alloc());
+    const m = ctx.alloc();
+    const s = ctx.alloc();
+    rollingMeanStd(c, p.window, 1, m, s);
+    const k = p.k;
     for (let i = 0; i < c.length; i++) {
       const mi = m[i];
       const si = s[i];
-      const band = 2 * p.k * si;
-      m[i] = (c[i] - (mi - p.k * si)) / band; // %B, written over the mean
-      s[i] = band / mi; // width, written over the std
+      const band = 2 * k * si;
+      const pctb = (c[i] - (mi - k * si)) / band; // 0/0 on a flat window
+      const width = band / mi;
+      // %B written over the mean, width over the std
+      if (pctb === pctb) m[i] = pctb;
+      else m[i] = NaN;
+      if (width === width) s[i] = width;
+      else s[i] = NaN;
     }
     return [m, s];
   },
@@ -214,17 +233,14 @@ export const distExtremes = defineFeature({
   description: "close / rolling max(high) - 1 and close / rolling min(low) - 1 over window bars",
   params: z.strictObject({ window: _int(60) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["high", "low", "close"],
   lookback: (p) => p.window - 1,
   columns: (p) => [`dist_max_${p.window}`, `dist_min_${p.window}`],
   compute: (ctx, p) => {
-    const c = ctx.col("close");
-    const mx = rollingMax(ctx.col("high"), p.window, ctx.alloc());
-    const mn = rollingMin(ctx.col("low"), p.window, ctx.alloc());
-    for (let i = 0; i < c.length; i++) {
-      mx[i] = c[i] / mx[i] - 1;
-      mn[i] = c[i] / mn[i] - 1;
-    }
-    return [mx, mn];
+    const toMax = ctx.alloc();
+    const toMin = ctx.alloc();
+    rollingExtremeDistances(ctx.col("close"), ctx.col("high"), ctx.col("low"), p.window, toMax, toMin);
+    return [toMax, toMin];
   },
 });

@@ -145,48 +145,83 @@ export function featureSetLookback(set: FeatureSet, timing: Partial<FeatureTimin
  */
 export function inferTiming(timestamp: Float64Array, given: Partial<FeatureTiming> = {}): FeatureTiming {
   let step = Infinity;
-  for (let i = 1; i < timestamp.length; i++) {
-    const d = timestamp[i] - timestamp[i - 1];
-    if (d > 0 && d < step) step = d;
+  if (given.intervalMs === undefined) {
+    for (let i = 1; i < timestamp.length; i++) {
+      const d = timestamp[i] - timestamp[i - 1];
+      if (d > 0 && d < step) step = d;
+    }
   }
   const intervalMs = given.intervalMs ?? (Number.isFinite(step) ? step : 3_600_000);
   return { intervalMs, fundingIntervalMs: given.fundingIntervalMs ?? 8 * 3_600_000 };
 }
 
 function _checkInput(name: string, x: Float64Array): void {
-  const positive = name === "open" || name === "high" || name === "low" || name === "close";
+  const positive = name === "open" || name === "high" || name === "low" || name === "close" ||
+    name === "mark_close" || name === "spot_close";
   const nanAllowed = !(_BASE_COLUMNS.has(name));
+  // fast scan for the common all-valid case; the message is built only for the first bad row
+  const bad = positive || name === "volume"
+    ? _firstOutOfRange(x, positive, nanAllowed)
+    : name === "timestamp"
+    ? _firstNonFiniteOrUnordered(x)
+    : _firstNonFinite(x, nanAllowed);
+  if (bad >= 0) {
+    const v = x[bad];
+    const isPrice = name === "open" || name === "high" || name === "low" || name === "close";
+    throw new CandlelabError(
+      `Cannot compute features: input column "${name}" has the invalid value ${v} at row ${bad}` +
+        ` (${
+          isPrice
+            ? "prices must be finite and > 0"
+            : nanAllowed
+            ? "only NaN marks a missing value"
+            : "values must be finite"
+        }); ` +
+        `clean the data (see lib/data quality checks) before computing features`,
+    );
+  }
+  if (bad < -1) {
+    const i = -1 - bad;
+    throw new CandlelabError(
+      `Cannot compute features: timestamps must be strictly increasing, but row ${i} has ${x[i]} after ${
+        x[i - 1]
+      }; ` +
+        `sort and deduplicate the bars first`,
+    );
+  }
+}
+
+/** First row that is Infinity, NaN (unless `nanAllowed`), <= 0 (`positive`) or < 0 (otherwise), or -1. */
+function _firstOutOfRange(x: Float64Array, positive: boolean, nanAllowed: boolean): number {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    const bad = v !== v ? !nanAllowed : v === Infinity || v === -Infinity ||
-      ((positive || name === "mark_close" || name === "spot_close") && v <= 0) ||
-      (name === "volume" && v < 0);
-    if (bad) {
-      throw new CandlelabError(
-        `Cannot compute features: input column "${name}" has the invalid value ${v} at row ${i}` +
-          ` (${
-            positive
-              ? "prices must be finite and > 0"
-              : nanAllowed
-              ? "only NaN marks a missing value"
-              : "values must be finite"
-          }); ` +
-          `clean the data (see lib/data quality checks) before computing features`,
-      );
-    }
+    if (v === Infinity || v < 0 || (positive && v === 0)) return i;
+    if (v !== v && !nanAllowed) return i;
   }
-  if (name === "timestamp") {
-    for (let i = 1; i < x.length; i++) {
-      if (!(x[i] > x[i - 1])) {
-        throw new CandlelabError(
-          `Cannot compute features: timestamps must be strictly increasing, but row ${i} has ${x[i]} after ${
-            x[i - 1]
-          }; ` +
-            `sort and deduplicate the bars first`,
-        );
-      }
-    }
+  return -1;
+}
+
+/**
+ * One pass over a timestamp column: the first row that is not finite; else -1 - the first row that is not
+ * after the previous one; else -1.
+ */
+function _firstNonFiniteOrUnordered(x: Float64Array): number {
+  let unordered = -1;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v - v !== 0) return i;
+    if (unordered < 0 && i > 0 && !(v > x[i - 1])) unordered = i;
   }
+  return unordered < 0 ? -1 : -1 - unordered;
+}
+
+/** First row that is +-Infinity, or NaN unless `nanAllowed`, or -1. */
+function _firstNonFinite(x: Float64Array, nanAllowed: boolean): number {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v - v !== 0 && !(nanAllowed && v !== v)) return i;
+  }
+  return -1;
 }
 
 /**
@@ -270,11 +305,12 @@ export function computeFeatureColumns(
     }
     const cols = e.def.compute(ctx, e.params);
     e.columns.forEach((name, k) => {
-      // copy when a kernel returned a shared/input array, so output columns never alias each other
+      // copy when a kernel returned a shared/input array, so output columns never alias each other; an
+      // input's NaNs may have any bits, and a kernel that does not vouch for its NaNs gets the pass
       const c = cols[k];
-      out[name] = _canonicalNaN(
-        [...inputs.values()].includes(c) || Object.values(out).includes(c) ? c.slice() : c,
-      );
+      const isInput = [...inputs.values()].includes(c);
+      const copy = isInput || Object.values(out).includes(c) ? c.slice() : c;
+      out[name] = isInput || !e.def.canonicalNaN ? _canonicalNaN(copy) : copy;
     });
   }
   return out;

@@ -6,6 +6,7 @@ import { CandlelabError } from "../util/errors.ts";
 import { loadConfig } from "../config/load.ts";
 import { FeatureSetSchema } from "./config.ts";
 import { applyFeature, computeFeatureColumns, computeFeatureSet, resolveFeatureSet } from "./set.ts";
+import { FEATURES } from "./registry.ts";
 import { selectValidRows } from "./valid.ts";
 import { _synthPerp } from "./_testdata.ts";
 
@@ -140,7 +141,7 @@ Deno.test("a caller-supplied allocator (incl. the huge-page one) gives bitwise-i
   const counted = computeFeatureColumns(t, set, { alloc: (n) => (calls++, new Float64Array(n)) });
   const huge = hugePageAllocator();
   const advised = computeFeatureColumns(t, set, { alloc: huge?.alloc });
-  huge?.close();
+  await huge?.close();
   assert.ok(calls >= set.columns.length);
   for (const c of set.columns) {
     assert.deepEqual(counted[c], plain[c]);
@@ -180,4 +181,78 @@ Deno.test("every NaN a feature writes comes out as the one canonical NaN, whatev
     "7ff8000000000000",
     "3ff8000000000000",
   ]);
+});
+
+Deno.test("built-in features that vouch for their NaNs (canonicalNaN) store only the canonical NaN", () => {
+  // adversarial bars: a flat stretch (0/0 in %B, vol ratio, RSI), constant volume (0/0 z-score), a zero
+  // volume (log -Infinity), and missing mark/spot/funding values whose NaNs carry unusual bits
+  const n = 20_000;
+  const t = _synthPerp(n);
+  const col = (name: string) => Float64Array.from(t.array(name) as ArrayLike<number>);
+  const [open, high, low, close, volume] = ["open", "high", "low", "close", "volume"].map(col);
+  const [mark, spot, funding] = ["mark_close", "spot_close", "funding_rate"].map(col);
+  for (let i = 0; i < 60; i++) {
+    open[i] =
+      high[i] =
+      low[i] =
+      close[i] =
+        40_000; // flat from row 0
+  }
+  for (let i = 5_000; i < 5_100; i++) {
+    open[i] =
+      high[i] =
+      low[i] =
+      close[i] =
+        close[4_999];
+  }
+  for (let i = 7_000; i < 7_200; i++) volume[i] = 5;
+  volume[9_000] = 0;
+  const odd = new Float64Array(2);
+  new BigUint64Array(odd.buffer).set([0xfff8000000000000n, 0x7ff0000000000123n]);
+  for (let i = 11; i < n; i += 97) {
+    mark[i] = odd[i % 2];
+    spot[i + 1] = odd[(i + 1) % 2];
+    funding[i + 2] = odd[i % 2];
+  }
+  const table = t.assign({
+    open,
+    high,
+    low,
+    close,
+    volume,
+    mark_close: mark,
+    spot_close: spot,
+    funding_rate: funding,
+  });
+  const variants: Record<string, Record<string, unknown>[]> = {
+    bollinger: [{}, { window: 2 }],
+    volume_z: [{}, { window: 2 }],
+    rsi: [{}, { period: 3 }],
+    vol_ratio: [{}, { short: 3, long: 9 }],
+  };
+  const flagged = [...FEATURES.values()].filter((d) => d.canonicalNaN);
+  assert.equal(flagged.length, FEATURES.size, "every built-in feature vouches for its NaNs");
+  const canonical = 0x7ff8000000000000n;
+  for (let rep = 0; rep < 3; rep++) { // later repetitions run optimized code
+    for (const def of flagged) {
+      for (const params of variants[def.name] ?? [{}]) {
+        const set = resolveFeatureSet({ name: "x", features: [{ feature: def.name, params }] });
+        const out = computeFeatureColumns(table, set);
+        for (const c of set.columns) {
+          const x = out[c];
+          const b = new BigUint64Array(x.buffer, x.byteOffset, x.length);
+          let nans = 0;
+          for (let i = 0; i < x.length; i++) {
+            if (x[i] !== x[i]) {
+              nans++;
+              if (b[i] !== canonical) {
+                assert.fail(`${c} ${JSON.stringify(params)} row ${i}: ${b[i].toString(16)}`);
+              }
+            }
+          }
+          if (c === "bb_pctb_20_2") assert.ok(nans > 19, "the flat start gives 0/0 in %B after the warm-up");
+        }
+      }
+    }
+  }
 });

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { defineFeature, type FeatureContext } from "./feature.ts";
-import { logReturns, rollingMean, rollingStd } from "./kernels.ts";
+import { logReturns, rollingStd, rollingZScore } from "./kernels.ts";
 
 const _int = (def: number, min = 2) =>
   z.number().int().min(min).max(1_000_000, "windows must be at most 1,000,000 bars").default(def);
@@ -23,6 +23,7 @@ export const volatility = defineFeature({
   description: "rolling sample std (ddof=1) of log(c_t / c_{t-1}) over window bars",
   params: z.strictObject({ window: _int(60) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["close"],
   lookback: (p) => p.window,
   columns: (p) => [`vol_${p.window}`],
@@ -35,6 +36,7 @@ export const volRatio = defineFeature({
   description: "vol(short) / vol(long)",
   params: z.strictObject({ short: _int(15), long: _int(240) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["close"],
   lookback: (p) => Math.max(p.short, p.long),
   columns: (p) => [`vol_ratio_${p.short}_${p.long}`],
@@ -42,7 +44,11 @@ export const volRatio = defineFeature({
     const a = _vol(ctx, p.short);
     const b = _vol(ctx, p.long);
     const out = ctx.alloc();
-    for (let i = 0; i < a.length; i++) out[i] = a[i] / b[i];
+    for (let i = 0; i < a.length; i++) {
+      const r = a[i] / b[i]; // 0 / 0 where both are flat
+      if (r === r) out[i] = r;
+      else out[i] = NaN;
+    }
     return [out];
   },
 });
@@ -53,15 +59,12 @@ export const volumeZ = defineFeature({
   description: "(volume - rolling mean) / rolling sample std over window bars",
   params: z.strictObject({ window: _int(60) }),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["volume"],
   lookback: (p) => p.window - 1,
   columns: (p) => [`vol_z_${p.window}`],
   compute: (ctx, p) => {
-    const v = ctx.col("volume");
-    const m = rollingMean(v, p.window, ctx.alloc());
-    const s = rollingStd(v, p.window, 1, ctx.alloc());
-    for (let i = 0; i < v.length; i++) m[i] = (v[i] - m[i]) / s[i];
-    return [m];
+    return [rollingZScore(ctx.col("volume"), p.window, 1, ctx.alloc())];
   },
 });
 
@@ -71,6 +74,7 @@ export const logVolume = defineFeature({
   description: "natural log of volume",
   params: z.strictObject({}),
   requires: "any",
+  canonicalNaN: true,
   inputs: ["volume"],
   lookback: () => 0,
   columns: () => ["log_volume"],

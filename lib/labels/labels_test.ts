@@ -7,6 +7,8 @@ import { LONG, NEUTRAL, SHORT } from "./classes.ts";
 import { loadFeatureSetSpec } from "../features/config.ts";
 import { computeFeatureColumns, resolveFeatureSet } from "../features/set.ts";
 import { selectValidRows } from "../features/valid.ts";
+import { hugePageAllocator } from "../features/alloc.ts";
+import { _synthPerp } from "../features/_testdata.ts";
 import { _peerExpected, _peerInput } from "../features/_testdata.ts";
 
 const CONFIGS = new URL("../../configs/", import.meta.url).pathname;
@@ -97,4 +99,74 @@ Deno.test("computeLabels() refuses a non-positive close with the row", () => {
     () => computeLabels(aq.table({ close: Float64Array.of(1, 0, 2) }), { kind: "fixed", horizon: 1 }),
     /row 1 has 0/,
   );
+});
+
+Deno.test("computeLabels() gives the same bits with the features' volatility and log return passed in and an arena", async () => {
+  const table = _synthPerp(140_000); // columns of >= 512 KiB come from the arena
+  const set = resolveFeatureSet({
+    name: "v",
+    features: [
+      { feature: "volatility", params: { window: 30 } },
+      ...[3, 5, 7].map((lag) => ({ feature: "log_return", params: { lag } })),
+    ],
+  });
+  const feats = computeFeatureColumns(table, set);
+  for (
+    const spec of [
+      { kind: "vol_scaled" as const, horizon: 7, k: 0.3, volWindow: 30 },
+      { kind: "triple_barrier" as const, horizon: 5, volWindow: 30, onTimeout: "sign" as const },
+      { kind: "fixed" as const, horizon: 3 },
+    ]
+  ) {
+    const plain = computeLabels(table, spec);
+    const arena = hugePageAllocator();
+    const reused = computeLabels(table, spec, {
+      vol: feats.vol_30,
+      logReturn: feats[`ret_${spec.horizon}`],
+      alloc: arena?.alloc,
+    });
+    await arena?.close();
+    assert.deepEqual(reused.y, plain.y, spec.kind);
+    assert.deepEqual(reused.valid, plain.valid, spec.kind);
+    assert.equal(reused.validCount, plain.validCount);
+    const bits = (x: Float64Array) => new BigUint64Array(x.buffer, x.byteOffset, x.length);
+    assert.deepEqual(bits(reused.fwd), bits(plain.fwd), spec.kind);
+  }
+});
+
+Deno.test("computeLabels() refuses a volatility or log return that does not belong to the table and spec", () => {
+  const table = _synthPerp(2_000);
+  const set = resolveFeatureSet({
+    name: "v",
+    features: [{ feature: "volatility", params: { window: 15 } }, {
+      feature: "volatility",
+      params: { window: 60 },
+    }],
+  });
+  const cols = computeFeatureColumns(table, set);
+  const spec = { kind: "vol_scaled" as const, volWindow: 60 };
+  assert.doesNotThrow(() => computeLabels(table, spec, { vol: cols.vol_60 }));
+  assert.throws(
+    () => computeLabels(table, spec, { vol: cols.vol_15 }),
+    (e: Error) =>
+      e instanceof CandlelabError &&
+      /options\.vol is not the rolling std .* volWindow = 60.*vol_60/.test(e.message),
+  );
+  assert.throws(
+    () => computeLabels(table, spec, { vol: cols.vol_60.subarray(1) }),
+    (e: Error) => e instanceof CandlelabError && /1999 rows but the table has 2000/.test(e.message),
+  );
+  const rets = computeFeatureColumns(
+    table,
+    resolveFeatureSet({ name: "r", features: [{ feature: "log_return", params: { lag: 14 } }] }),
+  );
+  assert.throws(
+    () => computeLabels(table, { kind: "fixed", horizon: 15 }, { logReturn: rets.ret_14 }),
+    (e: Error) =>
+      e instanceof CandlelabError &&
+      /options\.logReturn is not log\(c_t \/ c_\{t-15\}\).*ret_15/.test(e.message),
+  );
+  const shifted = new Float64Array(2_000);
+  shifted.set(cols.vol_60.subarray(0, 1_999), 1); // one row late: NaN where it must be defined
+  assert.throws(() => computeLabels(table, spec, { vol: shifted }), /row 60/);
 });

@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<void> {
   });
   const seconds = (performance.now() - t0) / 1000;
   await writeParquet(values.out, [out.columns]);
-  allocator?.close();
+  await allocator?.close();
   console.log(JSON.stringify({
     out: values.out,
     set: set.name,
