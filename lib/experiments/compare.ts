@@ -19,13 +19,13 @@ export interface ConfigDifference {
 }
 
 /**
- * The trials of one strategy: every distinct (config hash, dataset hashes) among its ok runs with a
- * backtest; an identical rerun is the same trial, counted once (its latest run).
+ * The trials of one strategy: every ok run with a backtest, identical reruns included (ADR-026: counting
+ * them deflates more, never less).
  */
 export interface TrialSet {
   strategy: string;
   n_trials: number;
-  /** Ok runs with a backtest left out because they repeat a counted run's config and data. */
+  /** How many of the trials repeat an earlier trial's config hash and dataset hashes (identical reruns). */
   repeats: number;
   /** Sample variance of the trials' per-period Sharpe ratios. */
   sharpe_variance: number;
@@ -107,9 +107,8 @@ export function configDifferences(configs: readonly unknown[]): ConfigDifference
 }
 
 /**
- * The trial set of each strategy among `allRuns`: ok runs with a backtest summary, one per distinct
- * config and data (an identical rerun gives no new information, so it is not another trial; a changed
- * seed changes the config hash, so seed hunting is counted).
+ * The trial set of each strategy among `allRuns`: ok runs with a backtest summary. Identical reruns (same
+ * config hash and dataset hashes) are trials too, and are counted in `repeats` so a reader can see them.
  *
  * @example
  * ```ts
@@ -133,18 +132,14 @@ export function trialSets(allRuns: readonly RunRecord[]): Map<string, TrialSet> 
     by.set(r.strategy, list);
   }
   const out = new Map<string, TrialSet>();
-  for (const [strategy, all] of by) {
-    const latest = new Map<string, RunRecord>();
-    for (const r of all) {
-      const key = `${r.config_hash}|${r.datasets.map((d) => d.sha256).join(",")}`;
-      const seen = latest.get(key);
-      if (!seen || r.started_at >= seen.started_at) latest.set(key, r);
-    }
-    const runs = all.filter((r) => [...latest.values()].includes(r));
+  for (const [strategy, runs] of by) {
+    const distinct = new Set(
+      runs.map((r) => `${r.config_hash}|${r.datasets.map((d) => d.sha256).join(",")}`),
+    );
     out.set(strategy, {
       strategy,
       n_trials: runs.length,
-      repeats: all.length - runs.length,
+      repeats: runs.length - distinct.size,
       sharpe_variance: sharpeVariance(runs.map((r) => r.backtest!.sharpe)),
       run_ids: runs.map((r) => r.run_id),
     });
@@ -323,7 +318,7 @@ export function formatComparison(c: RunComparison): string {
       ) => [m.name, ...m.values.map((v) => (Number.isInteger(v) ? String(v) : fmtNum(v, 4)))]),
     ),
   );
-  parts.push("\nTrials per strategy (distinct config + data among ok runs with a backtest under the root):");
+  parts.push("\nTrials per strategy (ok runs with a backtest under the root, identical reruns included):");
   parts.push(formatTable(
     ["strategy", "trials", "identical reruns", "var(SR) per period"],
     c.trials.map((t) => [t.strategy, t.n_trials, t.repeats, fmtNum(t.sharpe_variance, 8)]),

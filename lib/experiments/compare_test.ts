@@ -72,7 +72,7 @@ Deno.test("trialSets() counts the ok runs with a backtest, per strategy", async 
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("trialSets() counts an identical rerun (same config and data) once, keeping the latest run", () => {
+Deno.test("trialSets() counts an identical rerun (same config and data) as a trial and reports it as a repeat", () => {
   const a = fakeRunRecord({ startMs: T0, suffix: "a", config: cfg(4), sharpe: 0.01 });
   const again = fakeRunRecord({ startMs: T0 + H, suffix: "b", config: cfg(4), sharpe: 0.01 });
   const other = fakeRunRecord({ startMs: T0 + 2 * H, suffix: "c", config: cfg(6), sharpe: 0.03 });
@@ -81,9 +81,9 @@ Deno.test("trialSets() counts an identical rerun (same config and data) once, ke
     datasets: [{ path: "data/raw/other.parquet", sha256: "e".repeat(64) }],
   };
   const t = trialSets([a, again, other, otherData]).get("btc_perp_1h")!;
-  assert.equal(t.n_trials, 3);
+  assert.equal(t.n_trials, 4);
   assert.equal(t.repeats, 1);
-  assert.deepEqual(t.run_ids, [again.run_id, other.run_id, otherData.run_id]);
+  assert.deepEqual(t.run_ids, [a.run_id, again.run_id, other.run_id, otherData.run_id]);
 });
 
 Deno.test("compareRuns() shows config differences, metrics side by side and the DSR of every trial set", async () => {
