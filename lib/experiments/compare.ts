@@ -19,8 +19,8 @@ export interface ConfigDifference {
 }
 
 /**
- * The trials of one strategy: every ok run with a backtest, identical reruns included (ADR-026: counting
- * them deflates more, never less).
+ * The trials of one strategy: every ok run with a backtest, identical reruns included (ADR-026); `repeats`
+ * says how many of them are identical reruns.
  */
 export interface TrialSet {
   strategy: string;
