@@ -183,10 +183,11 @@ Deno.test({
       stderr: "null",
     }).spawn();
     const manifestPath = join(out, "manifest.json");
-    const alive = async () =>
-      (await new Deno.Command("pgrep", { args: ["-f", out], stdout: "null" }).output()).success;
-    // wait for the runner (and its kernel) to be up, then interrupt
-    for (let i = 0; i < 600 && !(await _exists(manifestPath) && await alive()); i++) {
+    const alive = async (pattern: string) =>
+      (await new Deno.Command("pgrep", { args: ["-f", pattern], stdout: "null" }).output()).success;
+    // wait for the Jupyter runner (its arguments name the out folder) to be up, then interrupt
+    const runner = `_execute\\.py.*${out}`;
+    for (let i = 0; i < 600 && !(await _exists(manifestPath) && await alive(runner)); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, 3000));
@@ -200,7 +201,7 @@ Deno.test({
     assert.deepEqual(leftovers, [], "no scratch or temp files left");
     let gone = false;
     for (let i = 0; i < 300 && !gone; i++) {
-      gone = !(await alive());
+      gone = !(await alive(out)); // the runner, or a kernel whose connection file is under out/
       if (!gone) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(gone, "the Jupyter runner or kernel outlived the interrupted nb:run");
