@@ -45,21 +45,17 @@ export function benchBacktest(
     costs: CostsSchema.parse({ takerBps: 5, slippage: { kind: "fixed", bps: 1 } }),
     market: MarketSchema.parse({ kind: "spot" }),
   };
+  // curves and trade log on huge pages when FFI is allowed (as the feature columns are)
+  const onArena = () => {
+    const allocator = hugePageAllocator();
+    const r = backtest(input, { alloc: allocator?.alloc });
+    void allocator?.close(); // nothing pending (no reserve), so nothing to wait for
+    return r;
+  };
   const engines: [string, () => unknown][] = [
-    // curves and trade log on huge pages when FFI is allowed (as the feature columns are)
-    ["vectorised", () => {
-      const allocator = hugePageAllocator();
-      const r = backtest(input, { alloc: allocator?.alloc });
-      void allocator?.close(); // nothing pending (no reserve), so nothing to wait for
-      return r;
-    }],
+    ["vectorised", onArena],
     // the same, then every trade made into an object (what a caller reading result.trades pays)
-    ["vectorised+trade-objects", () => {
-      const allocator = hugePageAllocator();
-      const r = backtest(input, { alloc: allocator?.alloc });
-      void allocator?.close(); // nothing pending (no reserve), so nothing to wait for
-      return r.trades.length;
-    }],
+    ["vectorised+trade-objects", () => onArena().trades.length],
     ["peer", () => peerBacktest(bars.close, idx, proba, { fee: 5e-4, threshold: 0.5 })],
     ["replay-no-persist", () => replay({ ...input, db: null, runId: "bench", strategy: "bench" })],
   ];

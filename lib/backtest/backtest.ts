@@ -29,6 +29,8 @@ export interface Attribution {
   net: number;
 }
 
+const _ATTRIBUTION = ["pricePnl", "gapPnl", "fees", "slippage", "funding", "net"] as const;
+
 /** Strategy metrics: the curve's plus trade statistics. */
 export interface BacktestMetrics extends CurveMetrics {
   /** Share of closed trades with net > 0. */
@@ -195,22 +197,8 @@ export class BacktestRun {
     const open = openTradeSnapshot(s, ts[n - 1], input.bars.close[last]);
     // summed over the closed trades, then the open one: the same additions in the same order as a loop
     // over trade objects
-    const att: Attribution = {
-      pricePnl: log.sum("pricePnl"),
-      gapPnl: log.sum("gapPnl"),
-      fees: log.sum("fees"),
-      slippage: log.sum("slippage"),
-      funding: log.sum("funding"),
-      net: log.sum("net"),
-    };
-    if (open) {
-      att.pricePnl += open.pricePnl;
-      att.gapPnl += open.gapPnl;
-      att.fees += open.fees;
-      att.slippage += open.slippage;
-      att.funding += open.funding;
-      att.net += open.net;
-    }
+    const att = {} as Attribution;
+    for (const f of _ATTRIBUTION) att[f] = log.sum(f) + (open ? open[f] : 0);
     const { wins, liquidations } = log.counts();
     const nAll = log.length + (open ? 1 : 0);
     let trades: Trade[] | null = null;

@@ -446,24 +446,23 @@ function _fillTarget(ctx: EngineContext, s: EngineState, i: number, closed: Trad
   s.size = target;
 }
 
-function _blankTrade(): Trade {
-  return {
-    side: 1,
-    entryTime: 0,
-    entryPrice: 0,
-    exitTime: 0,
-    exitPrice: 0,
-    qty: 0,
-    pricePnl: 0,
-    gapPnl: 0,
-    fees: 0,
-    slippage: 0,
-    funding: 0,
-    net: 0,
-    exitReason: "end",
-    open: true,
-  };
-}
+/** A trade before its first fill; a new trade starts as a copy (or a reused object reset to it). */
+const _BLANK_TRADE: Readonly<Trade> = {
+  side: 1,
+  entryTime: 0,
+  entryPrice: 0,
+  exitTime: 0,
+  exitPrice: 0,
+  qty: 0,
+  pricePnl: 0,
+  gapPnl: 0,
+  fees: 0,
+  slippage: 0,
+  funding: 0,
+  net: 0,
+  exitReason: "end",
+  open: true,
+};
 
 /** Trades dq at reference price px: cash moves at px, slippage and the fee are costs on top. */
 function _trade(ctx: EngineContext, s: EngineState, i: number, dq: number, px: number, ev: BarEvents): void {
@@ -473,22 +472,11 @@ function _trade(ctx: EngineContext, s: EngineState, i: number, dq: number, px: n
   const fillPx = px * (1 + Math.sign(dq) * slip);
   const fee = Math.abs(dq) * fillPx * ctx.fee;
   if (s.qty === 0) {
-    const t = ctx.spare ?? _blankTrade();
+    const t = ctx.spare ? Object.assign(ctx.spare, _BLANK_TRADE) : { ..._BLANK_TRADE };
     ctx.spare = null;
     t.side = dq > 0 ? 1 : -1;
     t.entryTime = ctx.bars.timestamp[i];
     t.entryPrice = px;
-    t.exitTime = 0;
-    t.exitPrice = 0;
-    t.qty = 0;
-    t.pricePnl = 0;
-    t.gapPnl = 0;
-    t.fees = 0;
-    t.slippage = 0;
-    t.funding = 0;
-    t.net = 0;
-    t.exitReason = "end";
-    t.open = true;
     s.trade = t;
     s.entryPrice = px;
   } else if (Math.sign(dq) === Math.sign(s.qty)) {

@@ -110,11 +110,10 @@ export class TradeLog implements TradeSink {
       fees: d[o + _FEES],
       slippage: d[o + _SLIPPAGE],
       funding: d[o + _FUNDING],
-      net: 0,
+      net: _net(d, o),
       exitReason: _REASONS[d[o + _REASON]],
       open: false,
     };
-    t.net = t.pricePnl + t.gapPnl - t.fees - t.slippage + t.funding;
     return t;
   }
 
@@ -131,11 +130,8 @@ export class TradeLog implements TradeSink {
     const f = field === "net" ? -1 : _FIELD[field];
     this.#chunks.forEach((d, c) => {
       const end = Math.min(this.#chunk, this.#n - c * this.#chunk) * _W;
-      if (f < 0) {
-        for (let o = 0; o < end; o += _W) {
-          s += d[o + _PRICE_PNL] + d[o + _GAP_PNL] - d[o + _FEES] - d[o + _SLIPPAGE] + d[o + _FUNDING];
-        }
-      } else for (let o = f; o < end; o += _W) s += d[o];
+      if (f < 0) { for (let o = 0; o < end; o += _W) s += _net(d, o); }
+      else for (let o = f; o < end; o += _W) s += d[o];
     });
     return s;
   }
@@ -147,8 +143,7 @@ export class TradeLog implements TradeSink {
     this.#chunks.forEach((d, c) => {
       const end = Math.min(this.#chunk, this.#n - c * this.#chunk) * _W;
       for (let o = 0; o < end; o += _W) {
-        const net = d[o + _PRICE_PNL] + d[o + _GAP_PNL] - d[o + _FEES] - d[o + _SLIPPAGE] + d[o + _FUNDING];
-        if (net > 0) wins++;
+        if (_net(d, o) > 0) wins++;
         if (d[o + _REASON] === liq) liquidations++;
       }
     });
@@ -163,6 +158,11 @@ const _FIELD: Record<Exclude<TradeSumField, "net">, number> = {
   slippage: _SLIPPAGE,
   funding: _FUNDING,
 };
+
+/** Net PnL of the trade at row offset `o`: the engine's formula, in its order of operations. */
+function _net(d: Float64Array, o: number): number {
+  return d[o + _PRICE_PNL] + d[o + _GAP_PNL] - d[o + _FEES] - d[o + _SLIPPAGE] + d[o + _FUNDING];
+}
 
 function _reasonCode(r: ExitReason): number {
   const k = _REASONS.indexOf(r);
