@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { z } from "zod";
-import { writeFileAtomicSync, writeJsonAtomic } from "../util/atomic.ts";
+import { writeJsonAtomic, writeJsonAtomicSync } from "../util/atomic.ts";
 import { whileInterruptible } from "../util/interrupt.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { hashId } from "../util/hash.ts";
@@ -215,25 +215,16 @@ export class Run {
    */
   interruptSync(signal: string): void {
     if (this.#finished) return;
-    this.#finished = true;
-    const end = this.#now();
-    const r = this.#record;
-    r.status = "failed";
-    r.error = {
+    this.#end("failed", {
       name: "Interrupted",
       message: `interrupted by ${signal}${
         this.#stage ? ` during stage "${this.#stage}"` : ""
       }; rerun to complete it`,
       stack: null,
-    };
-    r.ended_at = _iso(end);
-    r.duration_seconds = (end - Date.parse(r.started_at)) / 1000;
+    });
     this.logger.error("run interrupted", { signal, stage: this.#stage });
     try {
-      writeFileAtomicSync(
-        this.recordPath,
-        JSON.stringify(RunRecordSchema.parse(this.snapshot()), null, 2) + "\n",
-      );
+      writeJsonAtomicSync(this.recordPath, RunRecordSchema.parse(this.snapshot()));
     } finally {
       this.#fileLogger.close();
     }
@@ -242,22 +233,29 @@ export class Run {
   /** Ends the run with `ok` or `failed` (with the error), writes run.json and closes the log. */
   async finish(status: "ok" | "failed", error?: unknown): Promise<void> {
     this.#assertOpen("finish the run");
-    this.#finished = true;
-    const end = this.#now();
+    const seconds = this.#end(status, status === "failed" ? _errorRecord(error) : null);
     const r = this.#record;
-    r.status = status;
-    r.error = status === "failed" ? _errorRecord(error) : null;
-    r.ended_at = _iso(end);
-    r.duration_seconds = (end - Date.parse(r.started_at)) / 1000;
-    if (status === "ok") this.logger.info("run finished", { duration_seconds: r.duration_seconds });
+    if (status === "ok") this.logger.info("run finished", { duration_seconds: seconds });
     else this.logger.error("run failed", { error: r.error });
     try {
       await this.save();
     } finally {
       this.#fileLogger.close();
-      this.#progress.message(`run ${this.id} ${status} in ${r.duration_seconds.toFixed(1)} s -> ${this.dir}`);
+      this.#progress.message(`run ${this.id} ${status} in ${seconds.toFixed(1)} s -> ${this.dir}`);
       this.#progress.close();
     }
+  }
+
+  /** Marks the run finished with `status` and `error`, stamping its end time; returns its duration in s. */
+  #end(status: "ok" | "failed", error: RunRecord["error"]): number {
+    this.#finished = true;
+    const end = this.#now();
+    const r = this.#record;
+    r.status = status;
+    r.error = error;
+    r.ended_at = _iso(end);
+    r.duration_seconds = (end - Date.parse(r.started_at)) / 1000;
+    return r.duration_seconds;
   }
 
   #check<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {

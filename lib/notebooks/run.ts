@@ -7,7 +7,7 @@
  * @module
  */
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from "../util/atomic.ts";
+import { writeFileAtomic, writeJsonAtomic, writeJsonAtomicSync } from "../util/atomic.ts";
 import { whileInterruptible } from "../util/interrupt.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { sha256 } from "../util/hash.ts";
@@ -137,7 +137,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<Notebook
       manifest.status = "failed";
       manifest.endedAt = new Date(now()).toISOString();
       manifest.error = { message: `interrupted by ${sig}; rerun the notebook to complete it` };
-      writeFileAtomicSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+      writeJsonAtomicSync(manifestPath, manifest);
       Deno.removeSync(scratch, { recursive: true });
     }, () =>
       executeNotebook(injected, {

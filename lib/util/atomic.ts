@@ -60,7 +60,26 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * ```
  */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
+  await writeFileAtomic(path, _json(value));
+}
+
+/**
+ * Synchronous {@link writeJsonAtomic}, for a signal handler about to exit the process.
+ *
+ * @example
+ * ```ts
+ * import { writeJsonAtomicSync } from "./atomic.ts";
+ * const dir = Deno.makeTempDirSync();
+ * writeJsonAtomicSync(`${dir}/a.json`, { a: 1 });
+ * console.assert(JSON.parse(Deno.readTextFileSync(`${dir}/a.json`)).a === 1);
+ * ```
+ */
+export function writeJsonAtomicSync(path: string, value: unknown): void {
+  writeFileAtomicSync(path, _json(value));
+}
+
+function _json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
 }
 
 /**
