@@ -88,7 +88,8 @@ export interface WalkForwardRunOptions {
 }
 
 /**
- * Rows of a feature matrix, copied, in the order of `idx`.
+ * Rows of a feature matrix, copied, in the order of `idx`: into new arrays, or into `into` (column f at
+ * `[f * idx.length, (f + 1) * idx.length)`; at least idx.length x columns long) to reuse memory.
  *
  * @example
  * ```ts
@@ -97,13 +98,17 @@ export interface WalkForwardRunOptions {
  * console.assert(takeRows(X, Int32Array.of(2, 0)).columns[0].join() === "3,1");
  * ```
  */
-export function takeRows(X: FeatureMatrix, idx: Int32Array): FeatureMatrix {
-  const columns = X.columns.map((col) => {
-    const out = new Float64Array(idx.length);
-    for (let i = 0; i < idx.length; i++) out[i] = col[idx[i]];
+export function takeRows(X: FeatureMatrix, idx: Int32Array, into?: Float64Array): FeatureMatrix {
+  const m = idx.length;
+  if (into && into.length < m * X.columns.length) {
+    throw new RangeError(`takeRows: into holds ${into.length} values, ${m * X.columns.length} are needed`);
+  }
+  const columns = X.columns.map((col, f) => {
+    const out = into ? into.subarray(f * m, (f + 1) * m) : new Float64Array(m);
+    for (let i = 0; i < m; i++) out[i] = col[idx[i]];
     return out;
   });
-  return { names: X.names, columns, nRows: idx.length };
+  return { names: X.names, columns, nRows: m };
 }
 
 /**
@@ -142,12 +147,7 @@ function _trainRows(
   const m = idx.length, F = X.columns.length;
   // 1/8 extra, so the next fold's slightly larger training set (one more row) reuses the same memory.
   if (buf.x.length < m * F) buf.x = new Float64Array(Math.ceil(m * 1.125) * F);
-  const columns = X.columns.map((col, f) => {
-    const out = buf.x.subarray(f * m, (f + 1) * m);
-    for (let i = 0; i < m; i++) out[i] = col[idx[i]];
-    return out;
-  });
-  return { X: { names: X.names, columns, nRows: m }, y: _take(y, idx), w: w ? _take(w, idx) : undefined };
+  return { X: takeRows(X, idx, buf.x), y: _take(y, idx), w: w ? _take(w, idx) : undefined };
 }
 
 /** Memory for gathered training rows, reused from fold to fold (first-touching fresh memory is slow). */
