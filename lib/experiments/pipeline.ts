@@ -58,6 +58,24 @@ export interface ExperimentOptions {
   persistState?: boolean;
   /** Config file named in errors (paths are checked against the project root before any work). */
   configFile?: string;
+  /**
+   * Folder the run folder and the registry (`output.runs`, `output.registry`) are written under instead of
+   * `projectRoot`; a sweep worker points it at a scratch folder so that only the sweep process writes
+   * experiments/ and models/ (ADR-031). Data, features and the cache still resolve against `projectRoot`.
+   */
+  outputRoot?: string;
+  /**
+   * Replacements for loading the dataset, its quality check and the feature cache (default: the plain
+   * functions, every run); a sweep worker passes memoised ones so each dataset and feature table is read once.
+   */
+  loaders?: ExperimentLoaders;
+}
+
+/** The loaders a sweep worker may memoise (same signatures as the functions they replace). */
+export interface ExperimentLoaders {
+  loadDataset?: typeof loadDataset;
+  checkFile?: typeof checkFile;
+  cachedFeatureColumns?: typeof cachedFeatureColumns;
 }
 
 /** Everything a notebook needs to show a finished experiment. */
@@ -111,7 +129,7 @@ export function runExperiment(
   })();
   return preflight.then(() =>
     withRun({
-      root: at(config.output.runs),
+      root: _outputAt(options, at)(config.output.runs),
       strategy: config.name,
       config,
       seed: config.seed,
@@ -128,8 +146,9 @@ async function _pipeline(
   at: (p: string) => string,
 ): Promise<ExperimentResult> {
   const dataCfg = _resolvePaths(cfg, at);
+  const outAt = _outputAt(options, at);
   const dataset = await run.stage("load", async (log) => {
-    const ds = await loadDataset(dataCfg);
+    const ds = await (options.loaders?.loadDataset ?? loadDataset)(dataCfg);
     for (const s of ds.sources) run.addDataset({ path: s.path, sha256: s.sha256, kind: s.kind });
     log.info("loaded", { rows: ds.table.numRows(), market: ds.market, interval: ds.interval });
     return ds;
@@ -137,7 +156,7 @@ async function _pipeline(
 
   await run.stage("quality", async (log) => {
     for (const s of dataset.sources) {
-      const r = await checkFile(s.path);
+      const r = await (options.loaders?.checkFile ?? checkFile)(s.path);
       log.info("checked", { file: s.path, ok: r.ok, hashMatches: r.hashMatches ?? null });
       if (r.hashMatches === false && cfg.guard.requireMetadataMatch) {
         throw new CandlelabError(`Cannot run ${cfg.name}: quality gate failed: ${r.problems.join("; ")}`);
@@ -160,7 +179,7 @@ async function _pipeline(
   run.setLabelSpecHash(hashId(cfg.label));
 
   const { columns: features, hit } = await run.stage("features", async (log) => {
-    const r = await cachedFeatureColumns({
+    const r = await (options.loaders?.cachedFeatureColumns ?? cachedFeatureColumns)({
       table: dataset.table,
       datasetHashes: dataset.sources.map((s) => s.sha256),
       set: featureSet,
@@ -252,7 +271,7 @@ async function _pipeline(
       throw new CandlelabError("Cannot register: walk-forward returned no final model");
     }
     const ts = dataset.table.array("timestamp") as Float64Array;
-    const meta = await saveModel(at(cfg.output.registry), evaluation.finalModel.toJSON(), {
+    const meta = await saveModel(outAt(cfg.output.registry), evaluation.finalModel.toJSON(), {
       strategy: cfg.name,
       asset: cfg.asset,
       market: cfg.data.market,
@@ -346,6 +365,11 @@ async function _pipeline(
     model,
     backtest: result,
   };
+}
+
+function _outputAt(options: ExperimentOptions, at: (p: string) => string): (p: string) => string {
+  const out = options.outputRoot;
+  return out === undefined ? at : (p) => (p.startsWith("/") ? p : join(out, p));
 }
 
 function _configPath(nameOrPath: string, at: (p: string) => string, dir: string): string {

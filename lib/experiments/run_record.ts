@@ -99,6 +99,8 @@ export const RunRecordSchema = z.strictObject({
   }),
   /** Selected environment variables (CANDLELAB_*, DENO_*, TZ), scrubbed. */
   env: z.record(z.string(), z.string()),
+  /** The sweep this run is a trial of (issue #14, ADR-031): sweep id and trial id (hash of config + data). */
+  sweep: z.strictObject({ id: z.string(), trial: z.string() }).optional(),
 });
 
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;
