@@ -8,3 +8,4 @@ export * from "./walk_forward.ts";
 export * from "./metrics.ts";
 export * from "./importance.ts";
 export * from "./config.ts";
+export * from "./time_folds.ts";
