@@ -28,14 +28,37 @@ import { loadConfig, validateConfig } from "../config/load.ts";
 import { applyOverrides, schemaAllowsPath } from "./overrides.ts";
 import { parseYaml } from "../config/load.ts";
 
-/** Checks run before training. */
+/**
+ * Checks run before training (ADR-014, ADR-028). Causality and warm-up both run unless switched off, and
+ * switching either off needs a `reason` (printed as a warning and stamped into run.json, the registry entry
+ * and the reports): `guard: { causality: false, reason: "bisecting a slow feature, not a result" }`.
+ */
 export const GuardConfigSchema = z.strictObject({
-  /** Cut points at which `checkCausality` recomputes the feature set on a prefix. @default 3 */
-  causalityCuts: z.int().min(0).max(64).default(3),
-  /** Rows (the most recent) the causality check works on, to keep it quick. @default 5000 */
+  /** Run `checkCausality` (values must not change when later bars are removed). @default true */
+  causality: z.boolean().default(true),
+  /** Run `checkWarmup` (values after the declared lookback must not depend on older history). @default true */
+  warmup: z.boolean().default(true),
+  /** Why a check is off: required when `causality` or `warmup` is false. */
+  reason: z.string().trim().min(10, "guard.reason must say why a check is off (at least 10 characters)")
+    .optional(),
+  /** Cut points (causality) and start rows (warm-up) the checks use. @default 3 */
+  causalityCuts: z.int().min(1, {
+    message: "guard.causalityCuts must be >= 1; to switch the causality check off write " +
+      '`guard: { causality: false, reason: "..." }`',
+  }).max(64).default(3),
+  /** Rows (the most recent) the checks work on, to keep them quick. @default 5000 */
   causalityRows: z.int().min(100).max(10_000_000).default(5000),
   /** Refuse to run when a source file's hash no longer matches its `.metadata.json`. @default true */
   requireMetadataMatch: z.boolean().default(true),
+  /**
+   * Fail the run when the share of eligible rows kept (rows after the warm-up and before the label-horizon
+   * tail that have every feature and a label) is below this. @default 0.9
+   */
+  minKeptShare: z.number().min(0).max(1).default(0.9),
+}).refine((g) => (g.causality && g.warmup) || g.reason !== undefined, {
+  message: "switching off a leakage check needs a reason: add guard.reason, e.g. " +
+    '`guard: { causality: false, reason: "why this run may skip it" }`',
+  path: ["reason"],
 });
 
 /** Where a run writes. Paths are relative to the project root. */

@@ -22,6 +22,12 @@ import {
   DatasetRefSchema,
   type FoldMetrics,
   FoldMetricsSchema,
+  type GuardRecord,
+  GuardRecordSchema,
+  type RowsRecord,
+  RowsRecordSchema,
+  type VerdictRecord,
+  VerdictRecordSchema,
   RUN_FORMAT_VERSION,
   type RunRecord,
   RunRecordSchema,
@@ -201,6 +207,35 @@ export class Run {
     this.#record.backtest = this.#check(BacktestSummarySchema, summary, "backtest summary");
   }
 
+  // --- issue #11 (ADR-028) ---
+  /** Records the verdict against same-metric nulls. */
+  setVerdict(verdict: VerdictRecord): void {
+    this.#record.verdict = this.#check(VerdictRecordSchema, verdict, "verdict");
+  }
+
+  /** Records the row counts (kept, dropped per cause). */
+  setRows(rows: RowsRecord): void {
+    this.#record.rows = this.#check(RowsRecordSchema, rows, "row counts");
+  }
+
+  /** Records which leakage checks ran and why one did not. */
+  setGuard(guard: GuardRecord): void {
+    this.#record.guard = this.#check(GuardRecordSchema, guard, "guard");
+  }
+
+  /** Adds a warning (kept in run.json for the terminal and the reports), logs it and shows it now. */
+  addWarning(text: string): void {
+    (this.#record.warnings ??= []).push(text);
+    this.logger.warn("warning", { text });
+    this.#progress.message(`warning: ${text}`);
+  }
+
+  /** Warnings so far. */
+  get warnings(): readonly string[] {
+    return this.#record.warnings ?? [];
+  }
+  // --- end issue #11 ---
+
   /** Writes run.json atomically now (saves are serialised, the last call wins). */
   save(): Promise<void> {
     const snapshot = RunRecordSchema.parse(this.snapshot());
@@ -343,6 +378,7 @@ export async function startRun(opts: RunOptions): Promise<Run> {
       libraries,
     },
     env: recordedEnv(opts.env ?? readEnvIfPermitted()),
+    warnings: [],
   };
   const fileLogger = await openFileLogger(join(dir, "log.jsonl"), { now });
   const run = new Run(

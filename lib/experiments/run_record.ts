@@ -65,6 +65,45 @@ export const RunErrorSchema = z.strictObject({
   stack: z.string().nullable(),
 });
 
+// --- issue #11 (verdict, rows, warnings, guard): ADR-028 -----------------------------------------------
+/** The verdict against same-metric nulls (lib/experiments/verdict.ts). */
+export const VerdictRecordSchema = z.looseObject({
+  text: z.string(),
+  label_skill: z.boolean(),
+  economic_skill: z.boolean(),
+  macro_f1: z.number(),
+  macro_f1_majority: z.number(),
+  macro_f1_prior_random: z.number(),
+  accuracy: z.number(),
+  accuracy_majority: z.number(),
+  accuracy_prior_random: z.number(),
+  label_p_value: z.number().optional(),
+  p_value: z.number(),
+  permutation_draws: z.number().int(),
+  min_shift_bars: z.number().int(),
+  net_return: z.number().nullable(),
+  gross_return: z.number().nullable(),
+  costs_share_of_gross: z.number().nullable(),
+});
+
+/** Rows of the dataset: how many were kept and why the others were dropped. */
+export const RowsRecordSchema = z.looseObject({
+  total: z.number().int().nonnegative(),
+  kept: z.number().int().nonnegative(),
+  /** kept / eligible (rows after the warm-up and before the label-horizon tail). */
+  kept_share: z.number(),
+  min_kept_share: z.number(),
+  dropped: z.record(z.string(), z.number().int().nonnegative()),
+});
+
+/** Which leakage checks ran, and why one did not. */
+export const GuardRecordSchema = z.strictObject({
+  causality: z.boolean(),
+  warmup: z.boolean(),
+  reason: z.string().nullable(),
+});
+// --- end issue #11 ---------------------------------------------------------------------------------------
+
 /** The whole run.json. */
 export const RunRecordSchema = z.strictObject({
   format_version: z.literal(RUN_FORMAT_VERSION),
@@ -99,6 +138,11 @@ export const RunRecordSchema = z.strictObject({
   }),
   /** Selected environment variables (CANDLELAB_*, DENO_*, TZ), scrubbed. */
   env: z.record(z.string(), z.string()),
+  // issue #11 (ADR-028): optional so older records still read
+  verdict: VerdictRecordSchema.nullable().optional(),
+  rows: RowsRecordSchema.nullable().optional(),
+  warnings: z.array(z.string()).optional(),
+  guard: GuardRecordSchema.nullable().optional(),
   /** The sweep this run is a trial of (issue #14, ADR-031): sweep id and trial id (hash of config + data). */
   sweep: z.strictObject({ id: z.string(), trial: z.string() }).optional(),
 });
@@ -109,6 +153,9 @@ export type BacktestSummary = z.infer<typeof BacktestSummarySchema>;
 export type StageRecord = z.infer<typeof StageRecordSchema>;
 export type RunError = z.infer<typeof RunErrorSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
+export type VerdictRecord = z.infer<typeof VerdictRecordSchema>;
+export type RowsRecord = z.infer<typeof RowsRecordSchema>;
+export type GuardRecord = z.infer<typeof GuardRecordSchema>;
 export type RunStatus = RunRecord["status"];
 
 /**
