@@ -26,12 +26,12 @@ import {
   GuardRecordSchema,
   type RowsRecord,
   RowsRecordSchema,
-  type VerdictRecord,
-  VerdictRecordSchema,
   RUN_FORMAT_VERSION,
   type RunRecord,
   RunRecordSchema,
   type StageRecord,
+  type VerdictRecord,
+  VerdictRecordSchema,
 } from "./run_record.ts";
 import { scrubSecrets } from "./scrub.ts";
 
