@@ -306,15 +306,47 @@ function _emptyIfNoRows(err: unknown, kind: FileKind): LoadedBars {
  * console.assert((await loadDataset(cfg)).table.numRows() === 24);
  * ```
  */
-export function loadDataset(cfg: DataConfig): Promise<Dataset> {
-  const overrides = { asset: cfg.asset, quote: cfg.quote, exchange: cfg.exchange, interval: cfg.interval };
+export async function loadDataset(cfg: DataConfig): Promise<Dataset> {
+  // file names off the convention are described by the config (data.asset, market, interval ...);
+  // a spot path may be a folder or glob of files of one series, and every one of them is a source
+  const { resolveSeries } = await import("./series.ts");
+  const candles = await resolveSeries(cfg, cfg.paths.candles, "ohlcv");
   const common = {
     engine: cfg.engine,
     range: cfg.range,
     dropFirst: cfg.drop_first,
     allowDuplicates: cfg.allow_duplicates,
-    overrides,
+    overrides: candles.overrides,
   };
-  if (cfg.market === "spot") return loadSpot(cfg.paths.candles, common);
-  return loadPerpetual(cfg.paths, { ...common, fundingInterval: cfg.funding_interval });
+  if (cfg.market === "spot") {
+    const ds = await loadSpot(cfg.paths.candles, common);
+    if (candles.files.length === 1 && candles.files[0] === cfg.paths.candles) return ds;
+    const sources = await Promise.all(candles.files.map(async (f) =>
+      _ref(f, "ohlcv", (await readMetadata(f).catch(() => undefined)) !== undefined)
+    ));
+    return { ...ds, sources };
+  }
+  const single = async (path: string, kind: FileKind) => {
+    const s = await resolveSeries(cfg, path, kind);
+    if (s.files.length !== 1) {
+      throw new CandlelabError(
+        `Cannot load perpetual data from ${path}: it names ${s.files.length} files; a folder or glob of files ` +
+          `works for spot candles, a perpetual dataset needs one candle, funding and mark file each`,
+      );
+    }
+    return s;
+  };
+  const [c, f, m, sp] = await Promise.all([
+    single(cfg.paths.candles, "ohlcv"),
+    single(cfg.paths.funding, "funding"),
+    single(cfg.paths.mark, "mark"),
+    cfg.paths.spot ? single(cfg.paths.spot, "ohlcv") : undefined,
+  ]);
+  const paths = { candles: c.files[0], funding: f.files[0], mark: m.files[0], spot: sp?.files[0] };
+  const { fileOverrides } = await import("./config.ts");
+  return loadPerpetual(paths, {
+    ...common,
+    overrides: fileOverrides(cfg, paths.candles, "ohlcv"),
+    fundingInterval: cfg.funding_interval,
+  });
 }
