@@ -13,8 +13,10 @@ import type { DatasetSourceRef, FundingGap, PerpetualDataset, SpotDataset } from
 import type { Dataset } from "./dataset.ts";
 import type { DataConfig } from "./config.ts";
 import { type DuckEngine, type EngineKind, openEngine } from "./engine.ts";
-import { type DatasetFileInfo, type FileKind, resolveFileInfo } from "./filename.ts";
-import { parseInterval } from "./interval.ts";
+import { type DatasetFileInfo, type FileKind, parseDatasetFilename, resolveFileInfo } from "./filename.ts";
+import { formatInterval, parseInterval } from "./interval.ts";
+import { type JoinInfo, joinPointInTime } from "./point_in_time.ts";
+import { inferIntervalMs } from "./quality.ts";
 import { float64Column } from "./columns.ts";
 import { loadBars, type LoadedBars, type TimeRange } from "./load.ts";
 import { metadataPath, readMetadata } from "./metadata.ts";
@@ -115,14 +117,15 @@ export async function loadSpot(candles: string, options: MarketLoadOptions = {})
     kind: "ohlcv",
     allowDuplicates: options.allowDuplicates,
   });
+  const table = _dropFirst(loaded.table, options.dropFirst);
   return {
     market: "spot",
-    table: _dropFirst(loaded.table, options.dropFirst),
+    table,
     asset: info.asset,
     quote: info.quote,
     exchange: info.exchange,
     interval: info.interval,
-    intervalMs: parseInterval(info.interval),
+    intervalMs: _candleInterval(info.interval, float64Column(table, "timestamp"), candles),
     sources: [await _ref(loaded.files[0], "ohlcv", meta !== undefined)],
   };
 }
@@ -218,31 +221,48 @@ export async function loadPerpetual(
   const table = _dropFirst(candles.table, options.dropFirst);
   const ts = float64Column(table, "timestamp");
   const n = ts.length;
-  const index = new Map<number, number>();
-  for (let i = 0; i < n; i++) index.set(ts[i], i);
+  const intervalMs = _candleInterval(c.info.interval, ts, paths.candles);
+  const grid = { timestamp: ts, intervalMs };
 
-  const rate = new Float64Array(n).fill(NaN);
+  // Every auxiliary series goes through the one point-in-time join (ADR-027).
   const fts = float64Column(funding.table, "timestamp");
-  const frate = float64Column(funding.table, "funding_rate");
+  const fundingJoin = joinPointInTime(grid, {
+    name: "funding",
+    kind: "events",
+    interval: formatInterval(fundingIntervalMs),
+    timestamp: fts,
+    values: { funding_rate: float64Column(funding.table, "funding_rate") },
+  });
   const inSpan: number[] = [];
-  for (let j = 0; j < fts.length; j++) {
-    if (fts[j] < ts[0] || fts[j] > ts[n - 1]) continue;
-    inSpan.push(fts[j]);
-    const i = index.get(fts[j]);
-    if (i !== undefined) rate[i] = frate[j];
-  }
-  const markCols = ["open", "high", "low", "close"].map(() => new Float64Array(n).fill(NaN));
+  for (let j = 0; j < fts.length; j++) if (fts[j] >= ts[0] && fts[j] <= ts[n - 1]) inSpan.push(fts[j]);
   const mts = float64Column(mark.table, "timestamp");
-  const msrc = ["open", "high", "low", "close"].map((k) => float64Column(mark.table, k));
-  for (let j = 0; j < mts.length; j++) {
-    const i = index.get(mts[j]);
-    if (i !== undefined) { for (let k = 0; k < 4; k++) markCols[k][i] = msrc[k][j]; }
-  }
+  const markJoin = joinPointInTime(grid, {
+    name: "mark",
+    kind: "bars",
+    interval: await _auxInterval(paths.mark, mts, "mark"),
+    timestamp: mts,
+    values: Object.fromEntries(
+      ["open", "high", "low", "close"].map((k) => [`mark_${k}`, float64Column(mark.table, k)]),
+    ),
+    openColumns: ["mark_open"],
+  });
+  const joins: JoinInfo[] = [fundingJoin.join, markJoin.join];
   const cols: Record<string, Float64Array> = {};
   for (const name of table.columnNames()) cols[name] = float64Column(table, name);
-  cols.funding_rate = rate;
-  ["mark_open", "mark_high", "mark_low", "mark_close"].forEach((k, i) => (cols[k] = markCols[i]));
-  if (spot) cols.spot_close = _joinClose(index, n, spot.table);
+  cols.funding_rate = fundingJoin.columns.funding_rate;
+  for (const k of ["mark_open", "mark_high", "mark_low", "mark_close"]) cols[k] = markJoin.columns[k];
+  if (spot) {
+    const sts = float64Column(spot.table, "timestamp");
+    const spotJoin = joinPointInTime(grid, {
+      name: "spot",
+      kind: "bars",
+      interval: await _auxInterval(paths.spot!, sts, "spot"),
+      timestamp: sts,
+      values: { spot_close: float64Column(spot.table, "close") },
+    });
+    cols.spot_close = spotJoin.columns.spot_close;
+    joins.push(spotJoin.join);
+  }
   return {
     market: "perpetual",
     table: aq.table(cols),
@@ -250,9 +270,10 @@ export async function loadPerpetual(
     quote: c.info.quote,
     exchange: c.info.exchange,
     interval: c.info.interval,
-    intervalMs: parseInterval(c.info.interval),
+    intervalMs,
     fundingIntervalMs,
     fundingGaps: findFundingGaps(Float64Array.from(inSpan), fundingIntervalMs, ts[0], ts[n - 1]),
+    joins,
     sources: [
       await _ref(paths.candles, "ohlcv", c.meta !== undefined),
       await _ref(paths.funding, "funding", f.meta !== undefined),
@@ -264,16 +285,49 @@ export async function loadPerpetual(
   };
 }
 
-/** Close of another market's bars on this table's timestamps (NaN where that market has no bar). */
-function _joinClose(index: Map<number, number>, n: number, other: ColumnTable): Float64Array {
-  const out = new Float64Array(n).fill(NaN);
-  const ts = float64Column(other, "timestamp");
-  const close = float64Column(other, "close");
-  for (let j = 0; j < ts.length; j++) {
-    const i = index.get(ts[j]);
-    if (i !== undefined) out[i] = close[j];
+/**
+ * The candle interval the name/metadata/config declares, checked against the bars' own spacing (the most
+ * common step): a mismatch would put every row's close at the wrong time, so it is refused.
+ */
+function _candleInterval(declared: string, ts: Float64Array, path: string): number {
+  const ms = parseInterval(declared);
+  const seen = inferIntervalMs(ts);
+  if (Number.isFinite(seen) && seen !== ms) {
+    throw new CandlelabError(
+      `Cannot load ${path}: the candles are declared ${declared} (by name, metadata or data.interval) but their bars are ${
+        formatInterval(seen)
+      } apart; fix data.interval or the file name`,
+    );
   }
-  return out;
+  return ms;
+}
+
+/**
+ * Interval of an auxiliary bar file (mark, spot): what its own name or metadata says (never the candles'
+ * data.interval), checked against its bars' spacing; the spacing when neither says. Refused when they
+ * disagree or when nothing tells (a wrong interval would move when its values count as known).
+ */
+async function _auxInterval(path: string, ts: Float64Array, what: string): Promise<string> {
+  const declared = parseDatasetFilename(path)?.interval ??
+    (await readMetadata(path).catch(() => undefined))?.source.interval;
+  const seen = inferIntervalMs(ts);
+  if (declared !== undefined) {
+    if (Number.isFinite(seen) && seen !== parseInterval(declared)) {
+      throw new CandlelabError(
+        `Cannot load the ${what} file ${path}: its name or metadata says ${declared} but its bars are ${
+          formatInterval(seen)
+        } apart; rename the file or fix its metadata`,
+      );
+    }
+    return declared;
+  }
+  if (!Number.isFinite(seen)) {
+    throw new CandlelabError(
+      `Cannot load the ${what} file ${path}: its interval is unknown (its name does not say and it has fewer than 2 bars in the range); ` +
+        `name it {exchange}_{asset}_{quote}_{spot|perp}_{interval}[_mark].parquet or widen the range`,
+    );
+  }
+  return formatInterval(seen);
 }
 
 /** A funding/mark file with no rows in the range joins as all-NaN (and shows as funding gaps). */

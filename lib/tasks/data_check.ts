@@ -1,7 +1,9 @@
 /**
- * `deno task data:check <file|folder|glob>...` prints a quality report per Parquet file and exits 1 when
- * a file no longer matches its metadata hash, fails a hard check (duplicates, unsorted, NaN or
- * non-positive prices) or cannot be read. Writes nothing.
+ * `deno task data:check <file|folder|glob>... [--asset X --quote Q --exchange E --market spot|perp
+ * --interval 1h --kind ohlcv|funding|mark] [--json]` prints a quality report per Parquet file and exits 1
+ * when a file no longer matches its metadata hash, fails a hard check (duplicates, unsorted, NaN or
+ * non-positive prices) or cannot be read. The `--asset ...` fields describe files named off the
+ * convention (they win over the name and metadata). Writes nothing.
  *
  * @module
  */
@@ -9,39 +11,97 @@ import { parseArgs } from "node:util";
 import { resolveSources } from "../data/load.ts";
 import { checkFile, formatCheck } from "../data/metadata.ts";
 import type { EngineKind } from "../data/engine.ts";
+import type { DatasetFileInfo, FileKind } from "../data/filename.ts";
 
-if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: { engine: { type: "string", default: "native" }, json: { type: "boolean", default: false } },
-  });
-  if (positionals.length === 0) {
-    console.error("Usage: deno task data:check <file|folder|glob>... [--json]");
-    Deno.exit(2);
+const _USAGE = "usage: deno task data:check <file|folder|glob>... [--asset BTC] [--quote USDT] " +
+  "[--exchange binance] [--market spot|perp] [--interval 1h] [--kind ohlcv|funding|mark] [--json]";
+
+/**
+ * Runs the task; returns the exit code. Lines go to `out`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { main } from "./data_check.ts";
+ * const lines: string[] = [];
+ * assert.equal(await main(["--asset"], (l) => lines.push(l)), 2);
+ * assert.match(lines[0], /usage/);
+ * ```
+ */
+export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        engine: { type: "string", default: "native" },
+        json: { type: "boolean", default: false },
+        asset: { type: "string" },
+        quote: { type: "string" },
+        exchange: { type: "string" },
+        market: { type: "string" },
+        interval: { type: "string" },
+        kind: { type: "string" },
+      },
+    });
+  } catch (err) {
+    out(`Cannot read the arguments: ${(err as Error).message}; ${_USAGE}`);
+    return 2;
   }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) {
+    out(`Cannot check data: no file, folder or glob given; ${_USAGE}`);
+    return 2;
+  }
+  const market = values.market === undefined
+    ? undefined
+    : ({ spot: "spot", perp: "perpetual", perpetual: "perpetual" } as const)[values.market as "spot"];
+  if (values.market !== undefined && market === undefined) {
+    out(`Cannot check data: --market must be spot or perp, current value is ${values.market}; ${_USAGE}`);
+    return 2;
+  }
+  if (values.kind !== undefined && !["ohlcv", "funding", "mark"].includes(values.kind)) {
+    out(
+      `Cannot check data: --kind must be ohlcv, funding or mark, current value is ${values.kind}; ${_USAGE}`,
+    );
+    return 2;
+  }
+  const overrides: Partial<DatasetFileInfo> = Object.fromEntries(
+    Object.entries({
+      asset: values.asset?.toUpperCase(),
+      quote: values.quote?.toUpperCase(),
+      exchange: values.exchange?.toLowerCase(),
+      market,
+      interval: values.interval,
+      kind: values.kind as FileKind | undefined,
+    }).filter(([, v]) => v !== undefined),
+  );
   let failed = 0;
   let files: string[] = [];
   try {
     files = await resolveSources(positionals);
   } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    Deno.exit(1);
+    out(`error: ${(err as Error).message}`);
+    return 1;
   }
   for (const file of files) {
     try {
-      const r = await checkFile(file, { engine: values.engine as EngineKind });
+      const r = await checkFile(file, { engine: values.engine as EngineKind, overrides });
       if (!r.ok) failed++;
-      console.log(
+      out(
         values.json
           ? JSON.stringify({ file, ok: r.ok, problems: r.problems, quality: r.current.quality })
           : formatCheck(r),
       );
     } catch (err) {
       failed++;
-      console.log(`FAIL ${file}\n  error: ${(err as Error).message}`);
+      out(`FAIL ${file}\n  error: ${(err as Error).message}`);
     }
   }
-  if (!values.json) console.log(`\n${files.length - failed} of ${files.length} files OK`);
-  Deno.exit(failed > 0 ? 1 : 0);
+  if (!values.json) out(`\n${files.length - failed} of ${files.length} files OK`);
+  return failed > 0 ? 1 : 0;
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
