@@ -33,6 +33,8 @@ export interface CausalityViolation {
   cut: number;
   /** First row (< cut) where the values differ. */
   row: number;
+  /** Timestamp (UTC ms of the bar's open) of `row`, NaN when the table has no timestamps. */
+  timestamp: number;
   full: number;
   truncated: number;
 }
@@ -92,6 +94,7 @@ export function checkCausality(
     : options.cuts;
   const cuts = requested.filter((c) => c > lookback && c < n);
   const full = computeFeatureColumns(table, set, opts);
+  const ts = _timestamps(table);
   const owner = new Map(set.entries.flatMap((e) => e.columns.map((c) => [c, e.def.name] as const)));
   const violations: CausalityViolation[] = [];
   for (const cut of cuts) {
@@ -101,7 +104,15 @@ export function checkCausality(
       const b = part[column];
       for (let i = 0; i < cut; i++) {
         if (!Object.is(a[i], b[i])) {
-          violations.push({ column, feature: owner.get(column)!, cut, row: i, full: a[i], truncated: b[i] });
+          violations.push({
+            column,
+            feature: owner.get(column)!,
+            cut,
+            row: i,
+            timestamp: ts[i],
+            full: a[i],
+            truncated: b[i],
+          });
           break;
         }
       }
@@ -120,6 +131,11 @@ export interface WarmupViolation {
   maxRelDiff: number;
   /** Smallest lookback for which this start would have passed. */
   neededLookback: number;
+  /** The last differing row (>= start + declaredLookback), its timestamp and both values there. */
+  row: number;
+  timestamp: number;
+  full: number;
+  truncated: number;
 }
 
 /** Result of `checkWarmup`. */
@@ -161,6 +177,7 @@ export function checkWarmup(
     : options.cuts;
   const starts = requested.filter((s) => s > 0 && n - s > lookback);
   const full = computeFeatureColumns(table, set, opts);
+  const ts = _timestamps(table);
   const violations: WarmupViolation[] = [];
   for (const s of starts) {
     const part = computeFeatureColumns(sliceRows(table, s), set, opts);
@@ -191,12 +208,68 @@ export function checkWarmup(
             start: s,
             maxRelDiff: maxRel,
             neededLookback: lastBad - s + 1,
+            row: lastBad,
+            timestamp: ts[lastBad],
+            full: a[lastBad],
+            truncated: b[lastBad - s],
           });
         }
       }
     }
   }
   return { ok: violations.length === 0, starts, tolerance, violations };
+}
+
+function _timestamps(table: ColumnTable): Float64Array {
+  return table.columnNames().includes("timestamp")
+    ? float64Column(table, "timestamp")
+    : new Float64Array(table.numRows()).fill(NaN);
+}
+
+function _iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : "(no timestamp)";
+}
+
+/**
+ * One causality violation as a sentence: feature, the bar's time (ISO, UTC) and both values.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeCausalityViolation } from "./causality.ts";
+ * const s = describeCausalityViolation({
+ *   column: "next_ret", feature: "peek", cut: 100, row: 99, timestamp: Date.UTC(2024, 0, 1, 3), full: 0.5, truncated: NaN,
+ * });
+ * assert.ok(s.includes("2024-01-01T03:00:00.000Z") && s.includes("0.5") && s.includes("NaN"));
+ * ```
+ */
+export function describeCausalityViolation(v: CausalityViolation): string {
+  return `${v.column} (${v.feature}) looks ahead: at the bar of ${
+    _iso(v.timestamp)
+  } it is ${v.full} on the ` +
+    `full series but ${v.truncated} when the data stops ${v.cut - v.row} bar(s) later`;
+}
+
+/**
+ * One warm-up violation as a sentence: feature, declared and needed lookback, the bar's time and both values.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeWarmupViolation } from "./causality.ts";
+ * const s = describeWarmupViolation({
+ *   column: "m", feature: "mean", declaredLookback: 5, start: 10, maxRelDiff: 0.1, neededLookback: 500,
+ *   row: 60, timestamp: 0, full: 1, truncated: 2,
+ * });
+ * assert.ok(s.includes("1970-01-01T00:00:00.000Z") && s.includes("at least 500"));
+ * ```
+ */
+export function describeWarmupViolation(v: WarmupViolation): string {
+  return `${v.column} (${v.feature}) declares lookback ${v.declaredLookback} but depends on older history: ` +
+    `at the bar of ${_iso(v.timestamp)} it is ${v.full} with all history but ${v.truncated} when the data ` +
+    `starts ${v.row - v.start} bars earlier (relative difference ${
+      v.maxRelDiff.toExponential(2)
+    }); it needs a lookback of at least ${v.neededLookback}`;
 }
 
 /**
@@ -217,15 +290,8 @@ export function assertLeakFree(table: ColumnTable, set: FeatureSet, options: Gua
   const c = checkCausality(table, set, options);
   const w = checkWarmup(table, set, options);
   const lines = [
-    ...c.violations.map((v) =>
-      `${v.column} (${v.feature}) is not causal: at row ${v.row} it is ${v.full} on the full series but ${v.truncated} when cut at row ${v.cut}`
-    ),
-    ...w.violations.map((v) =>
-      `${v.column} (${v.feature}) declares lookback ${v.declaredLookback} but depends on older history ` +
-      `(relative difference ${
-        v.maxRelDiff.toExponential(2)
-      } from start ${v.start}); it needs at least ${v.neededLookback}`
-    ),
+    ...c.violations.map(describeCausalityViolation),
+    ...w.violations.map(describeWarmupViolation),
   ];
   if (lines.length) {
     throw new CandlelabError(

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { type AnyFeatureDef, defineFeature } from "./feature.ts";
 import { FEATURES } from "./registry.ts";
-import { assertLeakFree, checkCausality, checkWarmup, purgeEmbargo } from "./causality.ts";
+import {
+  assertLeakFree,
+  checkCausality,
+  checkWarmup,
+  describeCausalityViolation,
+  describeWarmupViolation,
+  purgeEmbargo,
+} from "./causality.ts";
 import { featureSetLookback, resolveFeatureSet } from "./set.ts";
 import { ewm, recursiveLookback, rollingMean } from "./kernels.ts";
 import { CandlelabError } from "../util/errors.ts";
@@ -100,8 +107,24 @@ Deno.test("the causality check catches a feature that reads the next bar", () =>
   ]]);
   assert.throws(
     () => assertLeakFree(TABLE, set, { cuts: 2 }),
-    (e: Error) => e instanceof CandlelabError && /peek_next/.test(e.message) && /not causal/.test(e.message),
+    (e: Error) => e instanceof CandlelabError && /peek_next/.test(e.message) && /looks ahead/.test(e.message),
   );
+});
+
+Deno.test("violations name the feature, the bar's ISO timestamp and both values (not a row number)", () => {
+  const set = resolveFeatureSet({ name: "biased", features: [{ feature: "peek_next" }] }, TEST_REGISTRY);
+  const v = checkCausality(TABLE, set, { cuts: [100] }).violations[0];
+  const ts = TABLE.array("timestamp") as Float64Array;
+  assert.equal(v.timestamp, ts[99]);
+  const text = describeCausalityViolation(v);
+  assert.ok(text.includes(new Date(ts[99]).toISOString()), text);
+  assert.ok(text.includes(String(v.full)) && text.includes(String(v.truncated)), text);
+  assert.ok(!/row \d/.test(text), text);
+  const short = resolveFeatureSet({ name: "short", features: [{ feature: "short_mean" }] }, TEST_REGISTRY);
+  const w = checkWarmup(TABLE, short, { cuts: [100] }).violations[0];
+  assert.equal(w.timestamp, ts[w.row]);
+  const wt = describeWarmupViolation(w);
+  assert.ok(wt.includes(new Date(ts[w.row]).toISOString()) && wt.includes(String(w.full)), wt);
 });
 
 Deno.test("the warm-up check reports an under-declared lookback and the lookback it needs", () => {
