@@ -20,10 +20,14 @@ import {
   BacktestSummarySchema,
   type DatasetRef,
   DatasetRefSchema,
+  type EvaluationRecord,
+  EvaluationRecordSchema,
   type FoldMetrics,
   FoldMetricsSchema,
   type GuardRecord,
   GuardRecordSchema,
+  type HoldoutRecord,
+  HoldoutRecordSchema,
   type RowsRecord,
   RowsRecordSchema,
   RUN_FORMAT_VERSION,
@@ -235,6 +239,18 @@ export class Run {
     return this.#record.warnings ?? [];
   }
   // --- end issue #11 ---
+
+  // --- issue #13 (ADR-032) ---
+  /** Records the lockbox: its period, whether this run opened it and the opening count. */
+  setHoldout(holdout: HoldoutRecord): void {
+    this.#record.holdout = this.#check(HoldoutRecordSchema, holdout, "hold-out");
+  }
+
+  /** Records what an `evaluate` run scored (model, training data and range, overlap). */
+  setEvaluation(evaluation: EvaluationRecord): void {
+    this.#record.evaluation = this.#check(EvaluationRecordSchema, evaluation, "evaluation");
+  }
+  // --- end issue #13 ---
 
   /** Writes run.json atomically now (saves are serialised, the last call wins). */
   save(): Promise<void> {

@@ -104,6 +104,45 @@ export const GuardRecordSchema = z.strictObject({
 });
 // --- end issue #11 ---------------------------------------------------------------------------------------
 
+// --- issue #13 (lockbox, evaluate): ADR-032 ---------------------------------------------------------------
+/** The strategy's lockbox as this run left it (closed, or opened by this run) and the opening count. */
+export const HoldoutRecordSchema = z.looseObject({
+  /** First lockbox bar (ISO UTC, inclusive) and end of the data (exclusive). */
+  start: z.string(),
+  end: z.string(),
+  /** Whether this run looked at the lockbox. */
+  opened: z.boolean(),
+  /** Openings of this strategy's lockbox in the ledger, this run's included. */
+  opens: z.number().int().nonnegative(),
+  /** "hold-out 2024-01-01 00:00 .. 2025-01-01 00:00 closed (opened 1 time)". */
+  text: z.string().optional(),
+  /** Bars inside the lockbox, and rows scored when opened. */
+  bars: z.number().int().nonnegative().optional(),
+  rows: z.number().int().nonnegative().optional(),
+  /** Scores of the final model on the lockbox rows and their backtest summary, when opened. */
+  metrics: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** What a `deno task evaluate` run scored: which registered model on which new data. */
+export const EvaluationRecordSchema = z.looseObject({
+  model_id: z.string(),
+  /** The strategy the model was trained as, and the data it was trained on. */
+  model_strategy: z.string(),
+  training_datasets: z.array(
+    z.strictObject({ path: z.string(), sha256: z.string(), kind: z.string().optional() }),
+  ),
+  training_start: z.string(),
+  training_end: z.string(),
+  /** Evaluated period (first and last scored bar, ISO UTC) and rows. */
+  start: z.string(),
+  end: z.string(),
+  rows: z.number().int().nonnegative(),
+  /** Scored rows whose label window meets the model's training range, and whether that was allowed. */
+  overlap_rows: z.number().int().nonnegative(),
+  allow_overlap: z.boolean(),
+});
+// --- end issue #13 ---------------------------------------------------------------------------------------
+
 /** The whole run.json. */
 export const RunRecordSchema = z.strictObject({
   format_version: z.literal(RUN_FORMAT_VERSION),
@@ -145,6 +184,9 @@ export const RunRecordSchema = z.strictObject({
   guard: GuardRecordSchema.nullable().optional(),
   /** The sweep this run is a trial of (issue #14, ADR-031): sweep id and trial id (hash of config + data). */
   sweep: z.strictObject({ id: z.string(), trial: z.string() }).optional(),
+  // issue #13 (ADR-032): the lockbox, and what an `evaluate` run scored (its `datasets` are the new data)
+  holdout: HoldoutRecordSchema.optional(),
+  evaluation: EvaluationRecordSchema.optional(),
 });
 
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;
@@ -156,6 +198,8 @@ export type RunRecord = z.infer<typeof RunRecordSchema>;
 export type VerdictRecord = z.infer<typeof VerdictRecordSchema>;
 export type RowsRecord = z.infer<typeof RowsRecordSchema>;
 export type GuardRecord = z.infer<typeof GuardRecordSchema>;
+export type HoldoutRecord = z.infer<typeof HoldoutRecordSchema>;
+export type EvaluationRecord = z.infer<typeof EvaluationRecordSchema>;
 export type RunStatus = RunRecord["status"];
 
 /**
