@@ -27,6 +27,7 @@ import { StrategyTradingSchema } from "../strategy/strategy.ts";
 import { loadConfig, validateConfig } from "../config/load.ts";
 import { applyOverrides, schemaAllowsPath } from "./overrides.ts";
 import { parseYaml } from "../config/load.ts";
+import { HoldoutConfigSchema } from "./holdout.ts";
 
 /**
  * Checks run before training (ADR-014, ADR-028). Causality and warm-up both run unless switched off, and
@@ -68,6 +69,8 @@ export const OutputConfigSchema = z.strictObject({
   cache: z.string().default("data/cache/features"),
   /** SQLite file holding signals, positions and trades of every run. */
   state: z.string().default("experiments/state.sqlite"),
+  /** SQLite ledger of every opening of a strategy's lockbox (issue #13, ADR-032). */
+  holdout_ledger: z.string().default("experiments/holdout.sqlite"),
 });
 
 /** A whole experiment: what to load, which features and target, which model, how to trade it. */
@@ -84,6 +87,8 @@ export const ExperimentConfigSchema = StrategyTradingSchema.extend({
   validation: ValidationConfigSchema.prefault({}),
   guard: GuardConfigSchema.prefault({}),
   output: OutputConfigSchema.prefault({}),
+  /** The lockbox: bars from `start` (or the `last` duration of the data) on are never developed on (ADR-032). */
+  holdout: HoldoutConfigSchema.optional(),
 }).refine((c) => c.data.market === c.market.kind, {
   message: "market.kind must equal data.market (a spot dataset cannot be traded as a perpetual)",
   path: ["market", "kind"],
