@@ -14,9 +14,13 @@ import type { ColumnTable } from "arquero";
 import { checkFile, loadDataset } from "../data/mod.ts";
 import type { Dataset } from "../data/dataset.ts";
 import {
+  accountRows,
   cachedFeatureColumns,
   type CacheEvent,
   checkCausality,
+  checkWarmup,
+  describeCausalityViolation,
+  describeWarmupViolation,
   type FeatureSet,
   featureSetLookback,
   float64Column,
@@ -28,6 +32,7 @@ import {
 import { classBalance, computeLabels, type Labels } from "../labels/mod.ts";
 import { createModel } from "../models/mod.ts";
 import type { FeatureMatrix } from "../models/estimator.ts";
+import { argmaxProba } from "../validation/metrics.ts";
 import {
   splitsFromConfig,
   walkForward,
@@ -45,6 +50,8 @@ import type { ExperimentConfig } from "./config.ts";
 import { type Run, withRun } from "./recorder.ts";
 import type { Progress } from "./progress.ts";
 import { returnMoments } from "./returns.ts";
+import { computeVerdict, type Verdict } from "./verdict.ts"; // issue #11
+import type { GuardRecord, RowsRecord } from "./run_record.ts"; // issue #11
 
 /** Options of {@link runExperiment}. */
 export interface ExperimentOptions {
@@ -94,6 +101,11 @@ export interface ExperimentResult {
   evaluation: WalkForwardResult;
   model: ModelMetadata;
   backtest: BacktestResult;
+  // issue #11 (ADR-028): the verdict against same-metric nulls, row counts, warnings, guard switches
+  verdict: Verdict;
+  rows: RowsRecord;
+  warnings: string[];
+  guard: GuardRecord;
 }
 
 /**
@@ -190,25 +202,56 @@ async function _pipeline(
     return { columns: r.columns, hit: r.hit };
   });
 
+  // --- issue #11: the leakage guard (causality + warm-up) runs before training unless switched off with a reason
+  const guard: GuardRecord = {
+    causality: cfg.guard.causality,
+    warmup: cfg.guard.warmup,
+    reason: cfg.guard.reason ?? null,
+  };
+  run.setGuard(guard);
+  for (const check of ["causality", "warmup"] as const) {
+    if (!guard[check]) {
+      run.addWarning(`leakage guard: the ${check} check is switched off (reason: ${guard.reason})`);
+    }
+  }
   await run.stage("causality", (log) => {
-    if (cfg.guard.causalityCuts === 0) return;
+    if (!guard.causality) return;
     const table = _tail(dataset.table, cfg.guard.causalityRows);
     const report = checkCausality(table, featureSet, { cuts: cfg.guard.causalityCuts, timing });
     log.info("causality", { ok: report.ok, cuts: report.cuts, columns: report.columns });
     if (!report.ok) {
-      const v = report.violations[0];
       throw new CandlelabError(
-        `Cannot train ${cfg.name}: feature ${v.column} (${v.feature}) looks ahead: at row ${v.row} it is ` +
-          `${v.full} on the full series but ${v.truncated} when the data stops at row ${v.cut}; ` +
-          `${report.violations.length} violation(s) in all; fix the feature before training`,
+        `Cannot train ${cfg.name}: ${report.violations.length} causality violation(s):\n  ${
+          report.violations.slice(0, 5).map(describeCausalityViolation).join("\n  ")
+        }\nFix the feature (no negative shifts, centred windows or full-column statistics) before training`,
       );
     }
   });
+  await run.stage("warmup", (log) => {
+    if (!guard.warmup) return;
+    const table = _tail(dataset.table, cfg.guard.causalityRows);
+    const report = checkWarmup(table, featureSet, { cuts: cfg.guard.causalityCuts, timing });
+    log.info("warmup", { ok: report.ok, starts: report.starts, tolerance: report.tolerance });
+    if (report.starts.length === 0) {
+      run.addWarning(
+        `leakage guard: the warm-up check had no start row: ${table.numRows()} rows checked do not exceed the ` +
+          `feature set's lookback ${featureSetLookback(featureSet, timing)}; raise guard.causalityRows`,
+      );
+    }
+    if (!report.ok) {
+      throw new CandlelabError(
+        `Cannot train ${cfg.name}: ${report.violations.length} warm-up violation(s):\n  ${
+          report.violations.slice(0, 5).map(describeWarmupViolation).join("\n  ")
+        }\nDeclare the lookback the feature needs`,
+      );
+    }
+  });
+  // --- end issue #11 guard
 
   const lookback = featureSetLookback(featureSet, timing);
   // bars a modelled row reads backwards: the feature set's, or the label's own volatility window if longer
   const rowLookback = Math.max(lookback, "volWindow" in cfg.label ? cfg.label.volWindow : 0);
-  const { labels, rowIndex, X, y } = await run.stage("labels", (log) => {
+  const { labels, rowIndex, X, y, rows } = await run.stage("labels", (log) => {
     const labels = computeLabels(dataset.table, cfg.label);
     const cols = featureSet.columns.map((c) => features[c]);
     const yAsFloat = Float64Array.from(labels.y, (v) => (v < 0 ? NaN : v));
@@ -225,6 +268,19 @@ async function _pipeline(
       nRows: sel.kept,
     };
     const y = Int32Array.from(sel.index, (i) => labels.y[i]);
+    // issue #11: every row kept or dropped for a named cause; too few kept fails the run with the counts
+    const rows = _rowsRecord(dataset, cols, labels.y, sel.index, rowLookback, cfg.guard.minKeptShare);
+    run.setRows(rows);
+    log.info("rows", rows);
+    if (rows.kept_share < rows.min_kept_share) {
+      throw new CandlelabError(
+        `Cannot train ${cfg.name}: only ${
+          (rows.kept_share * 100).toFixed(1)
+        } % of the eligible rows were kept ` +
+          `(guard.minKeptShare is ${rows.min_kept_share}): ${_droppedText(rows)}; ` +
+          `fix the data (missing auxiliary bars, invalid values) or lower guard.minKeptShare`,
+      );
+    }
     const balance = classBalance(y, [{ name: "all", start: 0, end: y.length }]);
     log.info("labels", {
       rows: sel.kept,
@@ -232,7 +288,7 @@ async function _pipeline(
       droppedInvalid: sel.droppedInvalid,
       balance,
     });
-    return { labels, rowIndex: sel.index, X, y };
+    return { labels, rowIndex: sel.index, X, y, rows };
   });
 
   const evaluation = await run.stage("walkforward", async (log) => {
@@ -266,31 +322,6 @@ async function _pipeline(
     return wf;
   });
 
-  const model = await run.stage("registry", async (log) => {
-    if (!evaluation.finalModel) {
-      throw new CandlelabError("Cannot register: walk-forward returned no final model");
-    }
-    const ts = dataset.table.array("timestamp") as Float64Array;
-    const meta = await saveModel(outAt(cfg.output.registry), evaluation.finalModel.toJSON(), {
-      strategy: cfg.name,
-      asset: cfg.asset,
-      market: cfg.data.market,
-      interval: dataset.interval,
-      features: { set: featureSet.name, hash: hashId(featureSet.spec), names: featureSet.columns, lookback },
-      label: cfg.label,
-      training: { start: ts[rowIndex[0]], end: ts[rowIndex[rowIndex.length - 1]], rows: rowIndex.length },
-      validation: cfg.validation,
-      datasets: dataset.sources.map((s) => ({ path: s.path, sha256: s.sha256, kind: s.kind })),
-      metrics: metricsFromReport(evaluation.overall),
-      evaluation: { folds: evaluation.folds.map((f) => ({ fold: f.fold, ...metricsFromReport(f.metrics) })) },
-      code: await codeVersion({ cwd: at(".") }),
-      seed: cfg.seed,
-    });
-    run.setModelId(meta.id);
-    log.info("registered", { id: meta.id });
-    return meta;
-  });
-
   const bars = barsFromDataset(dataset);
   const barRows = Int32Array.from(evaluation.rows, (r) => rowIndex[r]);
   const btInput = {
@@ -321,7 +352,70 @@ async function _pipeline(
       liquidations: r.flags.liquidations,
     });
     log.info("backtest", { total_return: r.metrics.totalReturn, trades: r.trades.length });
+    // issue #11: funding paid as zero is a warning, not only a counter
+    const mf = r.flags.missingFunding;
+    if (mf.count > 0) {
+      run.addWarning(
+        `${mf.count} funding event(s) missing (first at ${
+          new Date(mf.timestamps[0]).toISOString()
+        }) were paid ` +
+          `as zero (market.onMissingFunding: flag); fill the funding file or set onMissingFunding: error`,
+      );
+    }
     return r;
+  });
+
+  // --- issue #11: the verdict against same-metric nulls (before the model is registered)
+  const verdict = await run.stage("verdict", (log) => {
+    const yTrue = Int32Array.from(evaluation.rows, (r) => y[r]);
+    const v = computeVerdict({
+      yTrue,
+      yPred: argmaxProba(evaluation.proba),
+      exposure: {
+        close: bars.close,
+        fundingRate: bars.fundingRate,
+        firstBar: barRows[0],
+        position: result.position,
+        equity: result.equity,
+      },
+      attribution: result.attribution,
+      netReturn: result.metrics.totalReturn,
+      horizon: labels.horizon,
+      seed: cfg.seed,
+    });
+    run.setVerdict(v);
+    log.info("verdict", { text: v.text });
+    return v;
+  });
+  // --- end issue #11 verdict
+
+  const model = await run.stage("registry", async (log) => {
+    if (!evaluation.finalModel) {
+      throw new CandlelabError("Cannot register: walk-forward returned no final model");
+    }
+    const ts = dataset.table.array("timestamp") as Float64Array;
+    const meta = await saveModel(outAt(cfg.output.registry), evaluation.finalModel.toJSON(), {
+      strategy: cfg.name,
+      asset: cfg.asset,
+      market: cfg.data.market,
+      interval: dataset.interval,
+      features: { set: featureSet.name, hash: hashId(featureSet.spec), names: featureSet.columns, lookback },
+      label: cfg.label,
+      training: { start: ts[rowIndex[0]], end: ts[rowIndex[rowIndex.length - 1]], rows: rowIndex.length },
+      validation: cfg.validation,
+      datasets: dataset.sources.map((s) => ({ path: s.path, sha256: s.sha256, kind: s.kind })),
+      metrics: metricsFromReport(evaluation.overall),
+      evaluation: {
+        folds: evaluation.folds.map((f) => ({ fold: f.fold, ...metricsFromReport(f.metrics) })),
+        verdict, // issue #11
+      },
+      code: await codeVersion({ cwd: at(".") }),
+      seed: cfg.seed,
+      guard, // issue #11: which leakage checks ran, and why one did not
+    });
+    run.setModelId(meta.id);
+    log.info("registered", { id: meta.id });
+    return meta;
   });
 
   await run.stage("artifacts", async () => {
@@ -364,6 +458,10 @@ async function _pipeline(
     evaluation,
     model,
     backtest: result,
+    verdict,
+    rows,
+    warnings: [...run.warnings],
+    guard,
   };
 }
 
@@ -382,6 +480,40 @@ function _resolvePaths(cfg: ExperimentConfig, at: (p: string) => string): Experi
   for (const [k, v] of Object.entries(d.paths)) if (typeof v === "string") paths[k] = at(v);
   return { ...d, paths } as ExperimentConfig["data"];
 }
+
+// --- issue #11: row accounting
+/** Auxiliary columns a perpetual dataset joins onto its candles (NaN where the joined series had no value). */
+const _AUX_COLUMNS = ["mark_open", "mark_high", "mark_low", "mark_close", "spot_close"];
+
+function _rowsRecord(
+  dataset: Dataset,
+  features: Float64Array[],
+  y: Int32Array,
+  kept: Int32Array,
+  minRow: number,
+  minKeptShare: number,
+): RowsRecord {
+  const names = new Set(dataset.table.columnNames());
+  const aux = _AUX_COLUMNS.filter((c) => names.has(c)).map((c) => float64Column(dataset.table, c));
+  const a = accountRows({ features, y, kept, minRow, aux, auxLookback: minRow });
+  // per-join counts of the point-in-time join, when the dataset carries them (lib/data, issue #11 item 1)
+  const joins = (dataset as { joins?: unknown }).joins;
+  return {
+    total: a.total,
+    kept: a.kept,
+    eligible: a.eligible,
+    kept_share: a.keptShare,
+    min_kept_share: minKeptShare,
+    dropped: { ...a.dropped },
+    ...(joins !== undefined ? { joins } : {}),
+  };
+}
+
+function _droppedText(rows: RowsRecord): string {
+  const d = Object.entries(rows.dropped).map(([k, v]) => `${k.replace(/_/g, " ")} ${v}`).join(", ");
+  return `${rows.kept} of ${rows.total} rows kept (${rows.eligible ?? "?"} eligible); dropped: ${d}`;
+}
+// --- end issue #11 row accounting
 
 function _tail(table: ColumnTable, rows: number): ColumnTable {
   const n = table.numRows();

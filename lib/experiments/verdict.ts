@@ -21,7 +21,7 @@ import { mulberry32 } from "../util/random.ts";
 import { labelShiftTest, nullScores } from "../validation/null_models.ts";
 
 /** What run.json stores as `verdict` (snake_case: a file format). */
-export interface Verdict {
+export type Verdict = {
   text: string;
   label_skill: boolean;
   economic_skill: boolean;
@@ -48,7 +48,7 @@ export interface Verdict {
   gross_statistic: number;
   gross_null_mean: number;
   gross_null_sd: number;
-}
+};
 
 /** Result of {@link returnShiftTest}. */
 export interface ReturnShiftTest {

@@ -58,6 +58,9 @@ export const ModelRecordInputSchema = z.strictObject({
   code: _Code,
   seed: z.int(),
   parent: z.string().nullable().default(null),
+  /** Which leakage checks ran before training, and why one did not (issue #11, ADR-028). Not part of the id. */
+  guard: z.strictObject({ causality: z.boolean(), warmup: z.boolean(), reason: z.string().nullable() })
+    .optional(),
   /** ISO time; default now. Not part of the id. */
   created: z.iso.datetime().optional(),
 });
