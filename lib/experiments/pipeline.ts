@@ -13,6 +13,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { checkFile, loadDataset } from "../data/mod.ts";
 import type { Dataset } from "../data/dataset.ts";
+import type { AnyFeatureDef } from "../features/feature.ts"; // issue #11
 import {
   accountRows,
   cachedFeatureColumns,
@@ -76,6 +77,11 @@ export interface ExperimentOptions {
    * functions, every run); a sweep worker passes memoised ones so each dataset and feature table is read once.
    */
   loaders?: ExperimentLoaders;
+  /**
+   * Feature registry the feature set is resolved against (default: lib/features FEATURES); the leakage
+   * canaries (issue #11) pass one with a deliberately biased feature, which must be caught by the guard.
+   */
+  featureRegistry?: ReadonlyMap<string, AnyFeatureDef>;
 }
 
 /** The loaders a sweep worker may memoise (same signatures as the functions they replace). */
@@ -132,7 +138,7 @@ export function runExperiment(
     const featureFile = _configPath(config.features, at, "configs/features");
     const spec = await loadFeatureSetSpec(featureFile);
     try {
-      resolveFeatureSet(spec);
+      resolveFeatureSet(spec, options.featureRegistry);
     } catch (err) {
       throw new CandlelabError(`Invalid feature set ${featureFile}: ${(err as Error).message}`, {
         cause: err,
@@ -185,7 +191,7 @@ async function _pipeline(
   });
 
   const spec = await loadFeatureSetSpec(_configPath(cfg.features, at, "configs/features"));
-  const featureSet = resolveFeatureSet(spec);
+  const featureSet = resolveFeatureSet(spec, options.featureRegistry);
   const timing = { intervalMs: dataset.intervalMs };
   run.setFeatureSpecHash(hashId(featureSet.spec));
   run.setLabelSpecHash(hashId(cfg.label));
