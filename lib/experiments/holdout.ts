@@ -9,6 +9,9 @@
  * @module
  */
 import { z } from "zod";
+import * as aq from "arquero";
+import type { Dataset } from "../data/dataset.ts";
+import { float64Column } from "../data/columns.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { parseInterval, parseTime } from "../data/interval.ts";
 
@@ -102,6 +105,39 @@ export function beforeLockbox(
 ): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(columns)) out[k] = v.subarray(0, Math.min(startBar, v.length));
+  return out;
+}
+
+/**
+ * The dataset development sees: bars before `devEndBar + horizon`, so the last development row's label
+ * (bars up to `t + horizon`) never reads the embargo's end or the lockbox. Sources and metadata are kept.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { datasetBeforeLockbox } from "./holdout.ts";
+ * const ts = Float64Array.from({ length: 10 }, (_, i) => i * 3_600_000);
+ * const ds = { market: "spot" as const, asset: "BTC", quote: "USDT", exchange: "x", interval: "1h",
+ *   intervalMs: 3_600_000, sources: [], table: aq.table({ timestamp: ts, close: ts.map((t) => t + 1) }) };
+ * const dev = datasetBeforeLockbox(ds, { startMs: 8 * 3_600_000, endMs: 10 * 3_600_000, startBar: 8, devEndBar: 6,
+ *   embargo: 2, bars: 2 }, 2);
+ * assert.equal(dev.table.numRows(), 8);
+ * ```
+ */
+export function datasetBeforeLockbox<D extends Dataset>(ds: D, lockbox: Lockbox, horizon: number): D {
+  const end = Math.min(lockbox.devEndBar + horizon, lockbox.startBar);
+  const n = ds.table.numRows();
+  if (end >= n) return ds;
+  const cols: Record<string, Float64Array> = {};
+  for (const name of ds.table.columnNames()) cols[name] = float64Column(ds.table, name).subarray(0, end);
+  const out = { ...ds, table: aq.table(cols) };
+  if ("fundingGaps" in ds) {
+    const endMs = cols.timestamp[end - 1];
+    (out as { fundingGaps: typeof ds.fundingGaps }).fundingGaps = ds.fundingGaps.filter((g) =>
+      g.from <= endMs
+    );
+  }
   return out;
 }
 

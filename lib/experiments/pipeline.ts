@@ -52,6 +52,11 @@ import { type Run, withRun } from "./recorder.ts";
 import type { Progress } from "./progress.ts";
 import { returnMoments } from "./returns.ts";
 import { computeVerdict, type Verdict } from "./verdict.ts"; // issue #11
+import { datasetBeforeLockbox, type Lockbox, resolveLockbox } from "./holdout.ts"; // issue #13
+import { type HoldoutResult, holdoutStage } from "./holdout_stage.ts"; // issue #13
+import { dataAsset, strategyKey } from "./strategy_identity.ts"; // issue #13
+import { fileOverrides } from "../data/config.ts"; // issue #13
+import { deriveGap, foldPeriods } from "../validation/mod.ts"; // issue #13
 import type { GuardRecord, RowsRecord } from "./run_record.ts"; // issue #11
 
 /** Options of {@link runExperiment}. */
@@ -77,6 +82,11 @@ export interface ExperimentOptions {
    * functions, every run); a sweep worker passes memoised ones so each dataset and feature table is read once.
    */
   loaders?: ExperimentLoaders;
+  /**
+   * Open the strategy's lockbox (config `holdout`): score the final model on it and record the opening in
+   * the ledger (issue #13, ADR-032). Only a person's explicit choice (`--open-holdout`) sets this.
+   */
+  openHoldout?: boolean;
   /**
    * Feature registry the feature set is resolved against (default: lib/features FEATURES); the leakage
    * canaries (issue #11) pass one with a deliberately biased feature, which must be caught by the guard.
@@ -112,6 +122,8 @@ export interface ExperimentResult {
   rows: RowsRecord;
   warnings: string[];
   guard: GuardRecord;
+  /** issue #13: the lockbox (closed, or opened and scored by this run), when the config has one. */
+  holdout?: HoldoutResult;
 }
 
 /**
@@ -145,10 +157,11 @@ export function runExperiment(
       });
     }
   })();
-  return preflight.then(() =>
+  return preflight.then(async () =>
     withRun({
       root: _outputAt(options, at)(config.output.runs),
-      strategy: config.name,
+      // issue #13: a run on another asset's data is another strategy (trials, lockbox): name@ASSET
+      strategy: strategyKey(config, await dataAsset(_resolvePaths(config, at))),
       config,
       seed: config.seed,
       projectRoot: root,
@@ -165,16 +178,29 @@ async function _pipeline(
 ): Promise<ExperimentResult> {
   const dataCfg = _resolvePaths(cfg, at);
   const outAt = _outputAt(options, at);
-  const dataset = await run.stage("load", async (log) => {
+  const fullDataset = await run.stage("load", async (log) => {
     const ds = await (options.loaders?.loadDataset ?? loadDataset)(dataCfg);
     for (const s of ds.sources) run.addDataset({ path: s.path, sha256: s.sha256, kind: s.kind });
     log.info("loaded", { rows: ds.table.numRows(), market: ds.market, interval: ds.interval });
     return ds;
   });
 
+  // --- issue #13: the lockbox (ADR-032): everything up to the final model sees only the bars before it
+  const lockbox: Lockbox | undefined = cfg.holdout
+    ? resolveLockbox(
+      cfg.holdout,
+      float64Column(fullDataset.table, "timestamp"),
+      fullDataset.intervalMs,
+      deriveGap({ horizon: cfg.label.horizon }, cfg.validation.embargo).before,
+    )
+    : undefined;
+  const dataset = lockbox ? datasetBeforeLockbox(fullDataset, lockbox, cfg.label.horizon) : fullDataset;
+  // --- end issue #13
+
   await run.stage("quality", async (log) => {
     for (const s of dataset.sources) {
-      const r = await (options.loaders?.checkFile ?? checkFile)(s.path);
+      const overrides = fileOverrides(dataCfg, s.path, s.kind ?? "ohlcv"); // issue #13: names off the convention
+      const r = await (options.loaders?.checkFile ?? checkFile)(s.path, { overrides });
       log.info("checked", { file: s.path, ok: r.ok, hashMatches: r.hashMatches ?? null });
       if (r.hashMatches === false && cfg.guard.requireMetadataMatch) {
         throw new CandlelabError(`Cannot run ${cfg.name}: quality gate failed: ${r.problems.join("; ")}`);
@@ -196,9 +222,9 @@ async function _pipeline(
   run.setFeatureSpecHash(hashId(featureSet.spec));
   run.setLabelSpecHash(hashId(cfg.label));
 
-  const { columns: features, hit } = await run.stage("features", async (log) => {
+  const { columns: fullFeatures, hit } = await run.stage("features", async (log) => {
     const r = await (options.loaders?.cachedFeatureColumns ?? cachedFeatureColumns)({
-      table: dataset.table,
+      table: fullDataset.table, // issue #13: one cache entry for the whole file; cut below
       datasetHashes: dataset.sources.map((s) => s.sha256),
       set: featureSet,
       dir: at(cfg.output.cache),
@@ -207,6 +233,7 @@ async function _pipeline(
     });
     return { columns: r.columns, hit: r.hit };
   });
+  const features = _firstRows(fullFeatures, dataset.table.numRows()); // issue #13
 
   // --- issue #11: the leakage guard (causality + warm-up) runs before training unless switched off with a reason
   const guard: GuardRecord = {
@@ -298,10 +325,13 @@ async function _pipeline(
   });
 
   const evaluation = await run.stage("walkforward", async (log) => {
+    const barTimes = float64Column(dataset.table, "timestamp"); // issue #13: folds by time, periods as dates
+    const rowTimes = Float64Array.from(rowIndex, (i) => barTimes[i]);
     const folds = splitsFromConfig(cfg.validation, X.nRows, {
       horizon: labels.horizon,
       lookback: rowLookback,
-    });
+    }, rowTimes);
+    const periods = new Map(foldPeriods(folds, rowTimes).map((p) => [p.fold, p]));
     const wf = await walkForward({
       X,
       y,
@@ -316,6 +346,7 @@ async function _pipeline(
     });
     for (const f of wf.folds) {
       run.addFoldMetrics({
+        ...periods.get(f.fold), // issue #13: train_start/train_end/test_start/test_end
         fold: f.fold,
         train_rows: f.trainRowsUsed,
         test_rows: f.testEnd - f.testStart,
@@ -401,8 +432,8 @@ async function _pipeline(
     }
     const ts = dataset.table.array("timestamp") as Float64Array;
     const meta = await saveModel(outAt(cfg.output.registry), evaluation.finalModel.toJSON(), {
-      strategy: cfg.name,
-      asset: cfg.asset,
+      strategy: run.snapshot().strategy, // issue #13: name@ASSET on another asset's data
+      asset: dataset.asset,
       market: cfg.data.market,
       interval: dataset.interval,
       features: { set: featureSet.name, hash: hashId(featureSet.spec), names: featureSet.columns, lookback },
@@ -423,6 +454,25 @@ async function _pipeline(
     log.info("registered", { id: meta.id });
     return meta;
   });
+
+  // --- issue #13: the lockbox stays closed unless this run was asked to open it (ADR-032)
+  const holdout = lockbox
+    ? await holdoutStage({
+      run,
+      cfg,
+      lockbox,
+      open: options.openHoldout ?? false,
+      ledgerPath: at(cfg.output.holdout_ledger),
+      features: fullFeatures,
+      columns: featureSet.columns,
+      labels: computeLabels(fullDataset.table, cfg.label),
+      rowLookback,
+      model: evaluation.finalModel!,
+      bars: barsFromDataset(fullDataset),
+      intervalMs: fullDataset.intervalMs,
+    })
+    : undefined;
+  // --- end issue #13
 
   await run.stage("artifacts", async () => {
     await writeJsonAtomic(join(run.dir, "backtest.json"), {
@@ -468,6 +518,7 @@ async function _pipeline(
     rows,
     warnings: [...run.warnings],
     guard,
+    holdout, // issue #13
   };
 }
 
@@ -520,6 +571,12 @@ function _droppedText(rows: RowsRecord): string {
   return `${rows.kept} of ${rows.total} rows kept (${rows.eligible ?? "?"} eligible); dropped: ${d}`;
 }
 // --- end issue #11 row accounting
+
+/** issue #13: the first `n` rows of each column (views; the same object when nothing is cut). */
+function _firstRows(cols: Record<string, Float64Array>, n: number): Record<string, Float64Array> {
+  if (Object.values(cols).every((c) => c.length <= n)) return cols;
+  return Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, c.subarray(0, n)]));
+}
 
 function _tail(table: ColumnTable, rows: number): ColumnTable {
   const n = table.numRows();

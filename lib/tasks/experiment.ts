@@ -1,6 +1,8 @@
 /**
- * `deno task experiment <config.yaml> [--set path.to.key=value ...] [--no-state]`: runs the whole loop for
- * one strategy config and prints the run id and folder. Exit code 1 on failure (the run is logged as failed).
+ * `deno task experiment <config.yaml> [--set path.to.key=value ...] [--no-state] [--open-holdout]`: runs the
+ * whole loop for one strategy config and prints the run id, folder and fold periods. Exit code 1 on failure
+ * (the run is logged as failed). `--open-holdout` scores the final model on the config's lockbox and records
+ * the opening in the ledger (ADR-032); without it the lockbox stays closed.
  *
  * @module
  */
@@ -9,8 +11,12 @@ import { loadExperimentConfig } from "../experiments/config.ts";
 import { runExperiment } from "../experiments/pipeline.ts";
 import { terminalProgress } from "../models/progress.ts";
 import { CandlelabError } from "../util/errors.ts";
+import { join } from "node:path";
+import { readRunRecord } from "../experiments/run_record.ts";
+import { type FoldPeriod, formatFoldPeriod } from "../validation/time_folds.ts";
 
-const _USAGE = "usage: deno task experiment <config.yaml> [--set path.to.key=value ...] [--no-state]";
+const _USAGE =
+  "usage: deno task experiment <config.yaml> [--set path.to.key=value ...] [--no-state] [--open-holdout]";
 
 /**
  * Runs the task; returns the exit code. Lines go to `out`.
@@ -28,7 +34,11 @@ export async function main(args: string[], out: (line: string) => void = console
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { set: { type: "string", multiple: true, default: [] }, "no-state": { type: "boolean" } },
+      options: {
+        set: { type: "string", multiple: true, default: [] },
+        "no-state": { type: "boolean" },
+        "open-holdout": { type: "boolean" }, // issue #13
+      },
       strict: true,
     });
   } catch (err) {
@@ -45,6 +55,7 @@ export async function main(args: string[], out: (line: string) => void = console
   const result = await runExperiment(config, {
     persistState: !parsed.values["no-state"],
     configFile: file,
+    openHoldout: parsed.values["open-holdout"] ?? false, // issue #13
     onTrainProgress: (p) => {
       if (p.done !== undefined && p.total) bar(p.done, p.total);
     },
@@ -53,6 +64,22 @@ export async function main(args: string[], out: (line: string) => void = console
   out(`run ${result.runId}`);
   out(`folder ${result.runDir}`);
   out(`model ${result.model.id}`);
+  // issue #13: fold periods as dates, and the lockbox
+  const record = await readRunRecord(join(result.runDir, "run.json"));
+  for (const f of record.metrics.folds) {
+    if (typeof f.test_start === "string") out(formatFoldPeriod(f as unknown as FoldPeriod));
+  }
+  if (result.holdout) {
+    out(result.holdout.text);
+    const s = result.holdout.scored;
+    if (s) {
+      out(
+        `hold-out: ${s.rows.length} rows, macro-F1 ${s.report.macroF1.toFixed(4)}, total return ${
+          (s.backtest.metrics.totalReturn * 100).toFixed(2)
+        } %, Sharpe ${s.backtest.metrics.sharpe.toFixed(2)}, trades ${s.backtest.trades.length}`,
+      );
+    }
+  }
   out(
     `macro-F1 ${result.evaluation.overall.macroF1.toFixed(4)} (majority baseline ${
       result.evaluation.overall.majorityBaseline.toFixed(4)
