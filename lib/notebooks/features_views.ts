@@ -184,7 +184,8 @@ export function causalityTable(report: CausalityReport): ColumnTable {
  * ```ts
  * import { warmupTable } from "./features_views.ts";
  * const t = warmupTable({ ok: false, starts: [5], tolerance: 1e-4, violations: [
- *   { column: "ema", feature: "close_ema", declaredLookback: 10, start: 5, maxRelDiff: 0.01, neededLookback: 40 }] });
+ *   { column: "ema", feature: "close_ema", declaredLookback: 10, start: 5, maxRelDiff: 0.01, neededLookback: 40,
+ *     row: 60, timestamp: 0, full: 1, truncated: 1.01 }] });
  * console.assert(t.get("needed_lookback", 0) === 40);
  * ```
  */

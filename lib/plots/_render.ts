@@ -24,7 +24,47 @@ export interface ChartOptions {
 }
 
 const _TITLE_SPACE = 28;
+const _LEGEND_ROW = 16;
 const _NS = "http://www.w3.org/2000/svg";
+
+/** One legend entry: a colour swatch and its label. */
+export interface LegendItem {
+  label: string;
+  color: string;
+}
+
+/** The colours given to series in order (Observable's tableau10, darker first for contrast). */
+export const SERIES_COLORS: readonly string[] = [
+  "#4269d0",
+  "#ff725c",
+  "#3ca951",
+  "#a463f2",
+  "#efb118",
+  "#6cc5b0",
+  "#ff8ab7",
+  "#97bbf5",
+  "#9c6b4e",
+  "#9498a0",
+];
+
+/**
+ * A safe (wide) estimate of the width in px of `text` in the charts' sans-serif font at `fontSize`:
+ * used to size margins and decide when labels must turn or bars go horizontal. The browser test
+ * (lib/notebooks/report_screenshot_test.ts) checks the real boxes never collide.
+ */
+export function _textWidth(text: string, fontSize = 10): number {
+  let units = 0;
+  for (const ch of text) {
+    units += /[il.,:;'|! ]/.test(ch)
+      ? 0.32
+      : /[mwMW%@]/.test(ch)
+      ? 0.9
+      : /[A-Z0-9_+\-]/.test(ch)
+      ? 0.66
+      : 0.58;
+  }
+  return Math.ceil(units * fontSize) + 2;
+}
 
 /** The few DOM members used here (the project's type check has no DOM lib). */
 interface _Node {
@@ -39,8 +79,29 @@ interface _Doc {
   createElementNS(ns: string, tag: string): _Node;
 }
 
-/** Renders Plot options (marks, scales) to a titled Chart. */
-export function _renderPlot(options: Record<string, unknown>, chart: ChartOptions): Chart {
+/** Legend rows of `items` laid out left to right within `width` (x offsets per item, row per item). */
+function _legendLayout(items: readonly LegendItem[], width: number): { x: number; row: number }[] {
+  const out: { x: number; row: number }[] = [];
+  let x = 8;
+  let row = 0;
+  for (const it of items) {
+    const w = 14 + _textWidth(it.label, 11) + 16;
+    if (x > 8 && x + w > width - 8) {
+      row++;
+      x = 8;
+    }
+    out.push({ x, row });
+    x += w;
+  }
+  return out;
+}
+
+/** Renders Plot options (marks, scales) to a titled Chart, with an optional legend under the title. */
+export function _renderPlot(
+  options: Record<string, unknown>,
+  chart: ChartOptions,
+  legend: readonly LegendItem[] = [],
+): Chart {
   if (typeof chart.title !== "string" || chart.title.trim() === "") {
     throw new CandlelabError(
       `Cannot draw chart: a title is required, current value is ${
@@ -64,10 +125,13 @@ export function _renderPlot(options: Record<string, unknown>, chart: ChartOption
   }
   // Plot's drawing moves down into a group below a title band, so the title never collides with axis
   // labels (a nested <svg> would be simpler but Chrome sizes it with Plot's `height: auto` style).
+  const layout = _legendLayout(legend, width);
+  const legendRows = legend.length ? layout[layout.length - 1].row + 1 : 0;
+  const top = _TITLE_SPACE + legendRows * _LEGEND_ROW;
   const group = document.createElementNS(_NS, "g");
-  group.setAttribute("transform", `translate(0,${_TITLE_SPACE})`);
+  group.setAttribute("transform", `translate(0,${top})`);
   while (svg.firstChild) group.appendChild(svg.firstChild);
-  const total = height + _TITLE_SPACE;
+  const total = height + top;
   for (
     const [k, v] of Object.entries({
       xmlns: _NS,
@@ -92,6 +156,34 @@ export function _renderPlot(options: Record<string, unknown>, chart: ChartOption
   text.textContent = chart.title;
   svg.appendChild(titleEl);
   svg.appendChild(text);
+  legend.forEach((it, i) => {
+    const { x, row } = layout[i];
+    const y = _TITLE_SPACE + row * _LEGEND_ROW;
+    const sw = document.createElementNS(_NS, "rect");
+    for (
+      const [k, v] of Object.entries({
+        x: String(x),
+        y: String(y),
+        width: "10",
+        height: "10",
+        fill: it.color,
+      })
+    ) sw.setAttribute(k, v);
+    const lt = document.createElementNS(_NS, "text");
+    for (
+      const [k, v] of Object.entries({
+        class: "candlelab-legend",
+        "text-anchor": "start",
+        x: String(x + 14),
+        y: String(y + 9),
+        "font-size": "11",
+        "font-family": "system-ui, sans-serif",
+      })
+    ) lt.setAttribute(k, v);
+    lt.textContent = it.label;
+    svg.appendChild(sw);
+    svg.appendChild(lt);
+  });
   svg.appendChild(group);
   return makeChart(svg.outerHTML, chart.title);
 }

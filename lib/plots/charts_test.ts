@@ -2,12 +2,15 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import {
   barChart,
+  calibrationChart,
   candleChart,
   decimateMinMax,
+  dotChart,
   heatmap,
   histogram,
   JUPYTER_DISPLAY,
   lineChart,
+  overlayChart,
 } from "./mod.ts";
 import { _roundNumbers, _snapshot } from "./_snapshot.ts";
 import { CandlelabError } from "../util/errors.ts";
@@ -42,8 +45,8 @@ Deno.test("lineChart() with several columns labels each series", async () => {
     y: ["a", "b"],
     title: "Two strategies",
   });
-  assert.match(c.svg, />a</);
-  assert.match(c.svg, />b</);
+  assert.match(c.svg, /class="candlelab-legend"[^>]*>a</);
+  assert.match(c.svg, /class="candlelab-legend"[^>]*>b</);
   await _assertSnapshot("line_multi", c.svg);
 });
 
@@ -129,4 +132,111 @@ Deno.test("decimateMinMax() keeps the extremes, the first and the last point", (
 
 Deno.test("_roundNumbers() rounds decimals so float noise does not change a snapshot", () => {
   assert.equal(_roundNumbers('d="M1.23456,2.0000001L-0.0001,3"'), 'd="M1.23,2L0,3"');
+});
+
+Deno.test("_snapshot() fails on a missing snapshot unless asked to write it", async () => {
+  const name = `_missing_${crypto.randomUUID()}`;
+  await assert.rejects(
+    () => _snapshot(name, "<svg/>", false),
+    /Snapshot _missing_.* is missing.*UPDATE_SNAPSHOTS=1/,
+  );
+  const path = new URL(`./testdata/${name}.svg.snap`, import.meta.url).pathname;
+  try {
+    const written = await _snapshot(name, "<svg/>", true);
+    assert.equal(written.expected, "<svg/>\n");
+    assert.equal((await _snapshot(name, "<svg/>", false)).expected, "<svg/>\n");
+  } finally {
+    await Deno.remove(path).catch(() => {});
+  }
+});
+
+Deno.test("barChart() turns horizontal when labels would not fit under their bars, margin sized to the longest", async () => {
+  const names = Array.from({ length: 20 }, (_, i) => `macd_signal_12_26_${i}`);
+  const c = barChart(names, names.map((_, i) => 0.15 / (1 + i)), { title: "Importance" });
+  assert.match(c.svg, /aria-label="y-axis tick label"/, "labels on the y axis (horizontal bars)");
+  const bar = /aria-label="bar"><rect [^>]*\bx="(\d+(?:\.\d+)?)"/.exec(c.svg);
+  assert.ok(bar && Number(bar[1]) >= 100, `bars start right of the labels, at ${bar?.[1]}`);
+  const short = barChart(["short", "neutral", "long"], [1, 2, 3], { title: "Classes" });
+  assert.match(short.svg, /aria-label="x-axis tick label"/);
+  await _assertSnapshot("bar_horizontal", c.svg);
+});
+
+Deno.test("barChart() leaves out value labels that would not fit their bar", () => {
+  const labels = Array.from({ length: 60 }, (_, i) => `${i}`);
+  const c = barChart(labels, labels.map((_, i) => 1234.5678 + i), {
+    title: "Many",
+    format: (v) => v.toFixed(2),
+    horizontal: false,
+  });
+  assert.doesNotMatch(c.svg, />1234.57</);
+  const few = barChart(["a", "b"], [1234.5678, -2], { title: "Few", format: (v) => v.toFixed(2) });
+  assert.match(few.svg, />1234.57</);
+  assert.match(few.svg, />-2.00</);
+});
+
+Deno.test("heatmap() turns column labels vertical when they are wider than a cell and formats cells", async () => {
+  const names = Array.from({ length: 12 }, (_, i) => `close_vs_ema_${i}00`);
+  const m = names.map((_, i) => names.map((_, j) => (i === j ? 1 : 0.1 * ((i + j) % 5))));
+  const c = heatmap(m, { title: "Correlation", rowLabels: names, colLabels: names, diverging: true });
+  assert.match(c.svg, /rotate\(-90\)/);
+  const months = heatmap([[0.05, -0.02]], {
+    title: "Monthly returns",
+    rowLabels: ["2024"],
+    colLabels: ["Jan", "Feb"],
+    format: (v) => `${(v * 100).toFixed(1)}%`,
+    diverging: true,
+    colorDomain: [-0.1, 0.1],
+  });
+  assert.doesNotMatch(months.svg, /rotate\(-90\)/);
+  assert.match(months.svg, />5.0%</);
+  assert.match(months.svg, />-2.0%</);
+  await _assertSnapshot("heatmap_wide", c.svg);
+});
+
+Deno.test("overlayChart() draws series with their own timestamps and a legend naming each", async () => {
+  const a = _series(24);
+  const b = _series(36);
+  const c = overlayChart([
+    { name: "run 10:23 vonq7n", timestamp: a.timestamp, values: a.equity },
+    { name: "run 11:02 k2p9aa", timestamp: b.timestamp.map((t) => t + 6 * H), values: b.equity },
+  ], { title: "Equity of compared runs", reference: 1 });
+  assert.equal((c.svg.match(/class="candlelab-legend"/g) ?? []).length, 2);
+  assert.equal((c.svg.match(/<path /g) ?? []).length >= 2, true);
+  await _assertSnapshot("overlay", c.svg);
+});
+
+Deno.test("lineChart() with area and percent draws a filled drawdown with percentage ticks", async () => {
+  const s = _series(48);
+  const dd = s.equity.map((_v, i) => -Math.abs(Math.sin(i / 7)) * 0.2);
+  const c = lineChart({ timestamp: s.timestamp, drawdown: dd }, {
+    y: "drawdown",
+    title: "Drawdown",
+    area: true,
+    percent: true,
+  });
+  assert.match(c.svg, /fill-opacity="0.25"/);
+  assert.match(c.svg, /−10%|-10%/);
+  await _assertSnapshot("drawdown", c.svg);
+});
+
+Deno.test("calibrationChart() draws one dot per non-empty bin, the diagonal and the baseline", async () => {
+  const c = calibrationChart([
+    { confidence: 0.37, accuracy: 0.37, count: 11678 },
+    { confidence: 0.43, accuracy: 0.49, count: 6407 },
+    { confidence: 0.5, accuracy: NaN, count: 0 },
+    { confidence: 0.62, accuracy: 0.91, count: 70 },
+  ], { title: "Calibration", baseline: 0.5 });
+  assert.equal((c.svg.match(/<circle /g) ?? []).length, 3);
+  assert.match(c.svg, /majority-class accuracy/);
+  await _assertSnapshot("calibration", c.svg);
+});
+
+Deno.test("dotChart() draws values, threshold ticks and notes; a missing value shows only its note", async () => {
+  const c = dotChart([
+    { label: "10:23:28 vonq7n", value: -0.4, marker: 0.9, note: "DSR 0.12 · 1 trial" },
+    { label: "11:02:10 k2p9aa", value: null, note: "no backtest" },
+  ], { title: "Sharpe vs luck", markerLabel: "sr0", xLabel: "Sharpe (ann.)" });
+  assert.equal((c.svg.match(/<circle /g) ?? []).length, 1);
+  assert.match(c.svg, /no backtest/);
+  await _assertSnapshot("dots", c.svg);
 });

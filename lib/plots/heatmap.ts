@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Chart } from "./chart.ts";
-import { _renderPlot, type ChartOptions } from "./_render.ts";
+import { _renderPlot, _textWidth, type ChartOptions } from "./_render.ts";
 import { CandlelabError } from "../util/errors.ts";
 
 /** Options of {@link heatmap}. */
@@ -18,6 +18,10 @@ export interface HeatmapOptions extends ChartOptions {
   diverging?: boolean;
   /** Digits printed in each cell. @default 2 */
   digits?: number;
+  /** Formats a cell's value (overrides `digits`); missing values print nothing. */
+  format?: (value: number) => string;
+  /** Colour domain (e.g. symmetric [-0.1, 0.1] for monthly returns, diverging). @default [-1, 1] diverging, data range otherwise */
+  colorDomain?: [number, number];
 }
 
 /**
@@ -42,28 +46,56 @@ export function heatmap(matrix: readonly ArrayLike<number>[], options: HeatmapOp
     );
   }
   const digits = options.digits ?? 2;
+  const fmt = options.format ?? ((v: number) => v.toFixed(digits));
   const rows = matrix.flatMap((r, i) =>
     Array.from(r, (v, j) => ({ row: rowLabels[i], col: colLabels[j], v }))
   );
   const color = options.diverging
-    ? { type: "linear", scheme: "rdbu", domain: [-1, 1], label: options.yLabel }
-    : { type: "linear", scheme: "blues", label: options.yLabel };
+    ? { type: "linear", scheme: "rdbu", domain: options.colorDomain ?? [-1, 1], label: options.yLabel }
+    : {
+      type: "linear",
+      scheme: "blues",
+      label: options.yLabel,
+      ...(options.colorDomain ? { domain: options.colorDomain } : {}),
+    };
+  // margins from the longest labels; column labels turn vertical when they do not fit their cell
+  const width = options.width ?? 720;
+  const marginLeft = Math.max(40, Math.max(0, ...rowLabels.map((l) => _textWidth(l))) + 12);
+  const cellWidth = (width - marginLeft - 20) / Math.max(1, colLabels.length);
+  const widestCol = Math.max(0, ...colLabels.map((l) => _textWidth(l)));
+  const turn = widestCol > cellWidth - 4;
+  const marginTop = turn ? widestCol + 12 : 30;
+  const height = options.height ?? Math.max(160, marginTop + 20 + 28 * rowLabels.length);
+  const cellHeight = (height - marginTop - 20) / Math.max(1, rowLabels.length);
+  const texts = rows.map((d) => (Number.isFinite(d.v) ? fmt(d.v) : ""));
+  const showValues = cellHeight >= 12 && Math.max(0, ...texts.map((t) => _textWidth(t))) <= cellWidth - 4;
   return _renderPlot({
-    x: { domain: [...colLabels], label: options.xLabel ?? null, axis: "top" },
-    y: { domain: [...rowLabels], label: options.yLabel ?? null },
+    x: {
+      domain: [...colLabels],
+      label: options.xLabel ?? null,
+      axis: "top",
+      tickRotate: turn ? -90 : 0,
+      tickSize: 0,
+    },
+    y: { domain: [...rowLabels], label: options.yLabel ?? null, tickSize: 0 },
     color,
-    marginLeft: 80,
+    marginLeft,
+    marginTop,
+    marginBottom: 20,
+    marginRight: 20,
     marks: [
       Plot.cell(rows, { x: "col", y: "row", fill: "v", inset: 0.5 }),
-      Plot.text(rows, {
-        x: "col",
-        y: "row",
-        text: (d: { v: number }) => Number.isFinite(d.v) ? d.v.toFixed(digits) : "",
-        fill: "black",
-        stroke: "white",
-        strokeWidth: 2,
-        paintOrder: "stroke",
-      }),
+      ...(showValues
+        ? [Plot.text(rows, {
+          x: "col",
+          y: "row",
+          text: (_d: unknown, i: number) => texts[i],
+          fill: "black",
+          stroke: "white",
+          strokeWidth: 2,
+          paintOrder: "stroke",
+        })]
+        : []),
     ],
-  }, options);
+  }, { ...options, height });
 }

@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Chart } from "./chart.ts";
-import { _renderPlot, _timeAxis, type ChartOptions } from "./_render.ts";
+import { _renderPlot, _timeAxis, type ChartOptions, SERIES_COLORS } from "./_render.ts";
 import { _column, type ChartData } from "./_columns.ts";
 
 /** Options of {@link lineChart}. */
@@ -18,6 +18,21 @@ export interface LineChartOptions extends ChartOptions {
   logY?: boolean;
   /** Largest number of points drawn per series; longer series keep each bucket's min and max. @default 2000 */
   maxPoints?: number;
+  /** y values are shares: ticks as percentages (0.1 → 10%). @default false */
+  percent?: boolean;
+  /** A horizontal reference line (e.g. 1 for growth of 1, 0 for returns). */
+  reference?: number;
+  /** Series colours, in `y` order. @default SERIES_COLORS */
+  colors?: readonly string[];
+  /** Fill the area between the line and `reference` (or 0); single series only (drawdowns). @default false */
+  area?: boolean;
+}
+
+/** One series of {@link overlayChart}: its own timestamps and values. */
+export interface OverlaySeries {
+  name: string;
+  timestamp: ArrayLike<number>;
+  values: ArrayLike<number>;
 }
 
 /**
@@ -57,46 +72,81 @@ export function decimateMinMax(values: ArrayLike<number>, maxPoints: number): nu
 }
 
 /**
- * Draws one line per `y` column against UTC time.
+ * Draws one line per `y` column against UTC time; several series get a legend under the title (never
+ * labels at the line ends, which collide when the lines end close together).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lineChart } from "./line.ts";
  * const hour = 3_600_000;
  * const c = lineChart(
  *   { timestamp: [0, hour, 2 * hour], equity: [1, 1.1, 1.05] },
  *   { y: "equity", title: "Equity", yLabel: "equity (x)" },
  * );
- * console.assert(c.svg.startsWith("<svg") && c.svg.includes("Equity"));
+ * assert.ok(c.svg.startsWith("<svg") && c.svg.includes("Equity"));
  * ```
  */
 export function lineChart(data: ChartData, options: LineChartOptions): Chart {
   const xName = options.x ?? "timestamp";
   const ys = Array.isArray(options.y) ? options.y : [options.y];
   const x = _column(data, xName, "line chart");
-  const rows: { t: Date; v: number; s: string }[] = [];
-  for (const name of ys) {
-    const y = _column(data, name, "line chart");
-    for (const i of decimateMinMax(y, options.maxPoints ?? 2000)) {
-      rows.push({ t: new Date(x[i]), v: y[i], s: name });
-    }
-  }
-  const multi = ys.length > 1;
-  return _renderPlot({
-    x: _timeAxis(options.xLabel),
-    y: { type: options.logY ? "log" : "linear", label: options.yLabel ?? ys.join(", "), grid: true },
-    color: multi ? { legend: false } : undefined,
-    marks: [
-      Plot.lineY(rows, { x: "t", y: "v", z: "s", stroke: multi ? "s" : "steelblue", strokeWidth: 1.2 }),
-      ...(multi
-        ? [Plot.text(_lastPoints(rows), { x: "t", y: "v", text: "s", fill: "s", textAnchor: "end", dy: -6 })]
-        : []),
-    ],
-  }, options);
+  return overlayChart(
+    ys.map((name) => ({ name, timestamp: x, values: _column(data, name, "line chart") })),
+    { ...options, yLabel: options.yLabel ?? ys.join(", ") },
+  );
 }
 
-function _lastPoints(rows: { t: Date; v: number; s: string }[]): { t: Date; v: number; s: string }[] {
-  const last = new Map<string, { t: Date; v: number; s: string }>();
-  for (const r of rows) if (Number.isFinite(r.v)) last.set(r.s, r);
-  return [...last.values()];
+/**
+ * Draws each series against UTC time, each with its own timestamps (e.g. the equity curves of several
+ * runs); a legend under the title names them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { overlayChart } from "./line.ts";
+ * const c = overlayChart([
+ *   { name: "run a", timestamp: [0, 3_600_000], values: [1, 1.2] },
+ *   { name: "run b", timestamp: [3_600_000, 7_200_000], values: [1, 0.9] },
+ * ], { title: "Equity of runs", percent: false, reference: 1 });
+ * assert.ok(c.svg.includes("run a") && c.svg.includes("run b"));
+ * ```
+ */
+export function overlayChart(
+  series: readonly OverlaySeries[],
+  options: Omit<LineChartOptions, "y" | "x">,
+): Chart {
+  const rows: { t: Date; v: number; s: string }[] = [];
+  for (const { name, timestamp, values } of series) {
+    for (const i of decimateMinMax(values, options.maxPoints ?? 2000)) {
+      rows.push({ t: new Date(timestamp[i]), v: values[i], s: name });
+    }
+  }
+  const names = series.map((s) => s.name);
+  const colors = names.map((_, i) =>
+    (options.colors ?? SERIES_COLORS)[i % (options.colors ?? SERIES_COLORS).length]
+  );
+  const multi = series.length > 1;
+  const base = options.reference ?? 0;
+  return _renderPlot(
+    {
+      x: _timeAxis(options.xLabel),
+      y: {
+        type: options.logY ? "log" : "linear",
+        label: options.yLabel ?? names.join(", "),
+        grid: true,
+        ...(options.percent ? { tickFormat: "+.0%" } : {}),
+      },
+      color: { domain: names, range: colors },
+      marks: [
+        ...(options.area && !multi
+          ? [Plot.areaY(rows, { x: "t", y1: base, y2: "v", fill: colors[0], fillOpacity: 0.25 })]
+          : []),
+        ...(options.reference !== undefined ? [Plot.ruleY([options.reference], { stroke: "#888" })] : []),
+        Plot.lineY(rows, { x: "t", y: "v", z: "s", stroke: "s", strokeWidth: 1.2 }),
+      ],
+    },
+    options,
+    multi ? names.map((label, i) => ({ label, color: colors[i] })) : [],
+  );
 }

@@ -11,3 +11,7 @@ export { candleChart, type CandleChartOptions } from "./candles.ts";
 export { histogram, type HistogramOptions } from "./histogram.ts";
 export { barChart, type BarChartOptions } from "./bar.ts";
 export { heatmap, type HeatmapOptions } from "./heatmap.ts";
+export { overlayChart, type OverlaySeries } from "./line.ts";
+export { calibrationChart, type CalibrationPoint } from "./calibration.ts";
+export { dotChart, type DotRow } from "./dots.ts";
+export { type LegendItem, SERIES_COLORS } from "./_render.ts";
