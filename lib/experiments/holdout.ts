@@ -47,6 +47,27 @@ export interface Lockbox {
 }
 
 /**
+ * The lockbox period on bars `timestamps`: `[start, end of data)` (UTC ms), with no checks.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lockboxPeriod } from "./holdout.ts";
+ * const p = lockboxPeriod({ last: "1d" }, Float64Array.of(0, 86_400_000), 86_400_000);
+ * assert.deepEqual(p, { startMs: 86_400_000, endMs: 2 * 86_400_000 });
+ * ```
+ */
+export function lockboxPeriod(
+  cfg: HoldoutConfig,
+  timestamps: Float64Array,
+  intervalMs: number,
+): { startMs: number; endMs: number } {
+  const endMs = timestamps.length > 0 ? timestamps[timestamps.length - 1] + intervalMs : NaN;
+  const startMs = cfg.start !== undefined ? parseTime(cfg.start) : endMs - parseInterval(cfg.last!);
+  return { startMs, endMs };
+}
+
+/**
  * Resolves the lockbox on `timestamps` (bar open times, increasing). `embargo` is the gap before it in
  * bars (`deriveGap(...).before`): development rows end `embargo` bars before the first lockbox bar.
  *
@@ -70,8 +91,7 @@ export function resolveLockbox(
 ): Lockbox {
   const n = timestamps.length;
   if (n === 0) throw new CandlelabError("Cannot place the hold-out: the dataset has no bars");
-  const endMs = timestamps[n - 1] + intervalMs;
-  const startMs = cfg.start !== undefined ? parseTime(cfg.start) : endMs - parseInterval(cfg.last!);
+  const { startMs, endMs } = lockboxPeriod(cfg, timestamps, intervalMs);
   let startBar = 0;
   while (startBar < n && timestamps[startBar] < startMs) startBar++;
   const what = cfg.start !== undefined ? `holdout.start ${cfg.start}` : `holdout.last ${cfg.last}`;
