@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { buildReportHtml, findExternalRefs, stripExternalRefs } from "./html_report.ts";
+import {
+  buildReportHtml,
+  findExternalRefs,
+  stripExternalRefs,
+  stripVoidZero,
+  topBlock,
+} from "./html_report.ts";
 
 const CDN_PAGE = `<html><head>
 <script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>
@@ -41,4 +47,56 @@ Deno.test("buildReportHtml() embeds the manifest as JSON and shows it at the top
   assert.ok(html.indexOf("candlelab-manifest") < html.indexOf("body</div>"));
   assert.match(html, /status-failed/);
   assert.doesNotMatch(html, /<b>x<\/b>/);
+});
+
+const INJECTED = `<div class="cell border-box-sizing code_cell rendered celltag_injected-parameters">
+<div class="input"><div class="inner_cell"><div class="input_area"><div class=" highlight hl-typescript"><pre><span></span><span class="c1">// Parameters injected by nb:run</span>
+<span class="nx">folds</span><span class="w"> </span><span class="o">=</span><span class="w"> </span><span class="mf">5</span><span class="p">;</span>
+<span class="k">void</span><span class="w"> </span><span class="mf">0</span><span class="p">;</span>
+</pre></div></div></div></div></div>`;
+
+Deno.test("buildReportHtml() never shows the injected void 0; and keeps the parameter lines", () => {
+  const html = buildReportHtml({ title: "t", manifest: { status: "ok" }, bodyFragment: INJECTED });
+  assert.doesNotMatch(html, /void<\/span>/);
+  assert.match(html, /<span class="nx">folds<\/span>/);
+  assert.equal(
+    stripVoidZero("let a = 1; // void 0; is fine in a comment mid-line x"),
+    "let a = 1; // void 0; is fine in a comment mid-line x",
+  );
+});
+
+Deno.test("buildReportHtml() hides code behind an unchecked switch that needs no script", () => {
+  const html = buildReportHtml({ title: "t", manifest: { status: "ok" }, bodyFragment: INJECTED });
+  assert.match(html, /<input type="checkbox" id="candlelab-show-code" class="code-switch">/);
+  assert.match(html, /<label for="candlelab-show-code" class="code-toggle">show code<\/label>/);
+  assert.match(html, /\.code-switch:not\(:checked\) ~ main \.code_cell \.input \{ display: none; \}/);
+  const switchAt = html.indexOf('id="candlelab-show-code"');
+  assert.ok(switchAt > 0 && switchAt < html.indexOf("<main>"), "the switch precedes main (sibling selector)");
+});
+
+Deno.test("buildReportHtml() summarises the manifest in one line, folds the JSON away, moves top blocks up", () => {
+  const manifest = {
+    status: "ok",
+    startedAt: "2026-12-06T22:16:16.238Z",
+    durationMs: 27896,
+    gitCommit: "ec895577fb58c9a5bea111660a50706da5905780",
+    gitDirty: true,
+    parameters: { folds: 5, seed: 7 },
+    overrides: { folds: 5 },
+  };
+  const body = `<div class="cell">first</div>${topBlock('<div class="verdict">no evidence of skill</div>')}`;
+  const html = buildReportHtml({ title: "03_train_spot", manifest, bodyFragment: body });
+  assert.match(
+    html,
+    /started 2026-12-06 22:16 UTC · took 27.9 s · commit <code>ec895577fb<\/code> \(uncommitted changes\)/,
+  );
+  assert.match(html, /<span class="param override"[^>]*>folds = 5<\/span>/);
+  assert.match(html, /<span class="param"[^>]*>seed = 7<\/span>/);
+  assert.match(html, /<details class="manifest"><summary>/);
+  const top = html.indexOf("no evidence of skill");
+  assert.ok(
+    top > 0 && top < html.indexOf("first</div>"),
+    "the verdict block is moved above the notebook body",
+  );
+  assert.equal(html.split("no evidence of skill").length, 2, "moved, not copied");
 });
