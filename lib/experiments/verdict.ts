@@ -11,7 +11,8 @@
  *   aside), so costs are the same for every draw and the test is on gross returns; economic skill also
  *   needs the net return (after fees, slippage, funding) to be positive. Yes when p < alpha and net > 0.
  *
- * The one-line text starts with "evidence of skill" or "no evidence of skill", then says both parts, e.g.
+ * Both use alpha = 0.01 by default (ADR-028: 1,000 draws resolve p down to 0.001, a leak sits there, and
+ * researchers run many configs). The one-line text starts with "evidence of skill" or "no evidence of skill", then says both parts, e.g.
  * "no evidence of skill (label skill yes, economic skill no): ...".
  *
  * @module
@@ -188,7 +189,7 @@ export interface VerdictInput {
   seed: number;
   /** Permutation draws (default 1000). */
   draws?: number;
-  /** Significance level (default 0.05). */
+  /** Significance level (default 0.01). */
   alpha?: number;
 }
 
@@ -221,7 +222,7 @@ function _pct(x: number): string {
  */
 export function computeVerdict(input: VerdictInput): Verdict {
   const draws = input.draws ?? 1000;
-  const alpha = input.alpha ?? 0.05;
+  const alpha = input.alpha ?? 0.01;
   const minShift = Math.max(1, input.horizon);
   const nulls = nullScores(input.yTrue);
   const lab = labelShiftTest(input.yTrue, input.yPred, { minShift, draws, seed: input.seed });

@@ -80,12 +80,27 @@ export async function main(args: string[], out: (line: string) => void = console
       );
     }
   }
+  // issue #11 (ADR-028): rows kept/dropped, warnings, the guard, and the verdict against same-metric nulls
+  const rows = result.rows;
   out(
-    `macro-F1 ${result.evaluation.overall.macroF1.toFixed(4)} (majority baseline ${
-      result.evaluation.overall.majorityBaseline.toFixed(4)
-    }), total return ${(m.totalReturn * 100).toFixed(2)} %, Sharpe ${m.sharpe.toFixed(2)}, ` +
-      `max drawdown ${(m.maxDrawdown * 100).toFixed(2)} %, trades ${result.backtest.trades.length}`,
+    `rows ${rows.kept} of ${rows.total} kept (${(rows.kept_share * 100).toFixed(1)} % of ${
+      rows.eligible ?? "?"
+    } eligible; minimum ${(rows.min_kept_share * 100).toFixed(0)} %); dropped: ${
+      Object.entries(rows.dropped).map(([k, v]) => `${k.replace(/_/g, " ")} ${v}`).join(", ")
+    }`,
   );
+  for (const w of result.warnings) out(`warning: ${w}`);
+  const ov = result.verdict;
+  out(
+    `macro-F1 ${ov.macro_f1.toFixed(4)} (majority ${ov.macro_f1_majority.toFixed(4)}, prior-random ${
+      ov.macro_f1_prior_random.toFixed(4)
+    }), accuracy ${ov.accuracy.toFixed(4)} (majority ${ov.accuracy_majority.toFixed(4)}), total return ${
+      (m.totalReturn * 100).toFixed(2)
+    } %, Sharpe ${m.sharpe.toFixed(2)}, max drawdown ${
+      (m.maxDrawdown * 100).toFixed(2)
+    } %, trades ${result.backtest.trades.length}`,
+  );
+  out(`verdict: ${ov.text}`);
   return 0;
 }
 
