@@ -56,6 +56,39 @@ function _num(text: string, file: string, line: number, col: string): number {
   return v;
 }
 
+const _ISO =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(?:([zZ])|([+-])(\d{2}):?(\d{2})?)?$/;
+
+/**
+ * UTC ms of an ISO date or date-time text; a UTC offset (`+08:00`, `+0800`, `+08`, `Z`) is applied, text
+ * without one is read as UTC. Throws naming file, row and value for anything else.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseIsoUtc } from "./import.ts";
+ * assert.equal(parseIsoUtc("2024-01-01T08:00:00+08:00", "x", 0), Date.UTC(2024, 0, 1));
+ * assert.equal(parseIsoUtc("2024-01-01 08:00", "x", 0), Date.UTC(2024, 0, 1, 8));
+ * assert.throws(() => parseIsoUtc("01/02/2024", "x.feather", 3), /row 3 .*"01\/02\/2024"/);
+ * ```
+ */
+export function parseIsoUtc(text: string, file: string, row: number): number {
+  const m = _ISO.exec(text.trim());
+  const ms = m
+    ? Date.parse(
+      `${m[1]}T${m[2] ?? "00:00"}${m[4] ? `${m[4]}${m[5]}:${m[6] ?? "00"}` : "Z"}`,
+    )
+    : NaN;
+  if (!Number.isFinite(ms)) {
+    throw new CandlelabError(
+      `Cannot import ${file}: row ${row} has timestamp ${
+        JSON.stringify(text)
+      }, not an ISO date-time such as "2024-01-01T08:00:00+08:00" or epoch ms; convert the column at the source`,
+    );
+  }
+  return ms;
+}
+
 /**
  * Parses Binance kline CSV text (12 columns: open_time, open, high, low, close, volume, close_time, ...;
  * a header line is optional) into columns; timestamps become UTC ms whatever their unit.
@@ -131,7 +164,10 @@ export function parseFreqtradeJson(text: string, file: string): ColumnChunk {
         }, expected [ts, open, high, low, close, volume]`,
       );
     }
-    for (let k = 0; k < 6; k++) cols[k][r] = _num(String(row[k]), file, r, names[k]);
+    cols[0][r] = typeof row[0] === "string" && !/^\s*-?\d+(\.\d+)?\s*$/.test(row[0])
+      ? parseIsoUtc(row[0], file, r)
+      : _num(String(row[0]), file, r, names[0]);
+    for (let k = 1; k < 6; k++) cols[k][r] = _num(String(row[k]), file, r, names[k]);
   }
   return _normalise({
     timestamp: cols[0],
@@ -188,10 +224,21 @@ export function parseFeather(bytes: Uint8Array, file: string, kind: FileKind = "
     const vec = table.getChild(map[c])!;
     const n = vec.length;
     const arr = new Float64Array(n);
-    const raw = vec.toArray() as ArrayLike<number | bigint | null>;
+    const raw = vec.toArray() as ArrayLike<number | bigint | string | null>;
     for (let i = 0; i < n; i++) {
       const v = raw[i];
-      arr[i] = v === null || v === undefined ? NaN : Number(v);
+      arr[i] = v === null || v === undefined
+        ? NaN
+        : c === "timestamp" && typeof v === "string"
+        ? parseIsoUtc(v, file, i)
+        : Number(v);
+      if (c === "timestamp" && !Number.isFinite(arr[i])) {
+        throw new CandlelabError(
+          `Cannot import ${file}: row ${i} of column ${map[c]} is ${
+            JSON.stringify(v === null || v === undefined ? null : String(v))
+          }, not a time; every bar needs a timestamp (epoch or ISO text)`,
+        );
+      }
     }
     out[c] = arr;
   }

@@ -83,3 +83,39 @@ Deno.test("importBars() refuses duplicates unless allowed and leaves the input u
   assert.equal(await importBars(`${dir}/d.json`, `${dir}/o.parquet`, { allowDuplicates: true }), 1);
   await assert.rejects(() => importBars(`${dir}/x.xlsx`, `${dir}/o.parquet`), /unknown extension ".xlsx"/);
 });
+
+Deno.test("parseFeather() and parseFreqtradeJson() turn ISO text timestamps with an offset into UTC", () => {
+  // issue #11: "+08:00" must move the bar to 00:00 UTC, not be dropped
+  const t = tableFromArrays({
+    date: [
+      "2024-01-01T08:00:00+08:00",
+      "2024-01-01T09:00:00+0800",
+      "2024-01-01T02:00:00Z",
+      "2024-01-01 03:00",
+    ],
+    open: new Float64Array([1, 2, 3, 4]),
+    high: new Float64Array([1, 2, 3, 4]),
+    low: new Float64Array([1, 2, 3, 4]),
+    close: new Float64Array([1, 2, 3, 4]),
+    volume: new Float64Array([1, 2, 3, 4]),
+  });
+  const c = parseFeather(tableToIPC(t, "file"), "x.feather");
+  assert.deepEqual(Array.from(c.timestamp), [T0, T0 + H, T0 + 2 * H, T0 + 3 * H]);
+  const j = parseFreqtradeJson(
+    JSON.stringify([["2024-01-01T07:30:00+07:30", 1, 1, 1, 1, 1], [T0 + H, 1, 1, 1, 1, 1]]),
+    "x.json",
+  );
+  assert.deepEqual(Array.from(j.timestamp), [T0, T0 + H]);
+  const bad = tableFromArrays({
+    date: ["2024-01-01T00:00:00Z", "01/02/2024"],
+    open: new Float64Array(2),
+    high: new Float64Array(2),
+    low: new Float64Array(2),
+    close: new Float64Array(2),
+    volume: new Float64Array(2),
+  });
+  assert.throws(
+    () => parseFeather(tableToIPC(bad, "file"), "bad.feather"),
+    /bad\.feather: row 1 has timestamp "01\/02\/2024"/,
+  );
+});

@@ -177,6 +177,9 @@ function _ms(t: string | number | undefined): number | undefined {
   return typeof t === "number" ? t : parseTime(t);
 }
 
+/** A time of day followed by a UTC offset or Z at the end of a timestamp text (DuckDB regex). */
+const _OFFSET_RE = String.raw`\d:\d{2}(:\d{2}(\.\d*)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$`;
+
 /** SQL text of a UTC ms bound compared with the raw timestamp column (so DuckDB can push it down). */
 function _bound(type: string, ms: number, factor: number): string {
   const iso = new Date(ms).toISOString().replace("T", " ").replace("Z", "");
@@ -254,7 +257,12 @@ export async function loadBars(source: string | string[], options: LoadOptions =
             `store timestamps as TIMESTAMP or epoch ms`,
         );
       }
-      tsExpr = `epoch_ms(CAST(${tsCol} AS TIMESTAMP))`;
+      // Text with a UTC offset ("2024-01-01T08:00:00+08:00") is converted to UTC; CAST AS TIMESTAMP alone
+      // would drop the offset and move every bar. Text without one is read as UTC.
+      const txt = `CAST(${tsCol} AS VARCHAR)`;
+      tsExpr =
+        `(CASE WHEN regexp_matches(${txt}, '${_OFFSET_RE}') THEN epoch_ms(CAST(${txt} AS TIMESTAMPTZ)) ` +
+        `ELSE epoch_ms(CAST(${tsCol} AS TIMESTAMP)) END)`;
       unit = "text";
     }
 

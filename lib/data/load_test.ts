@@ -167,3 +167,43 @@ Deno.test("loadBars() loads NaN and negative prices but flags them as hard findi
     bad.message,
   );
 });
+
+Deno.test("loadBars() turns ISO text timestamps with a UTC offset into UTC (native and wasm), and data:check agrees", async () => {
+  // issue #11: "2024-01-01T08:00:00+08:00" is 00:00 UTC; CAST AS TIMESTAMP dropped the offset (08:00)
+  const dir = await Deno.makeTempDir();
+  const f = `${dir}/binance_BTC_USDT_spot_1h.parquet`;
+  await sqlToParquet(
+    f,
+    `SELECT strftime(TIMESTAMP '2024-01-01 08:00:00' + INTERVAL (i) HOUR, '%Y-%m-%dT%H:%M:%S') ||
+       CASE WHEN i = 2 THEN 'Z' WHEN i = 3 THEN '+0000' ELSE '+08:00' END AS timestamp,
+       CAST(100 + i AS DOUBLE) AS open, CAST(102 + i AS DOUBLE) AS high, CAST(99 + i AS DOUBLE) AS low,
+       CAST(101 + i AS DOUBLE) AS close, CAST(1 AS DOUBLE) AS volume FROM range(5) t(i)`,
+  );
+  const H = 3_600_000;
+  const t0 = Date.UTC(2024, 0, 1, 0);
+  for (const engine of ["native", "wasm"] as const) {
+    const { table, timestampUnit } = await loadBars(f, { engine });
+    assert.equal(timestampUnit, "text");
+    // rows 0,1,4 carry +08:00; rows 2 and 3 (Z and +0000) are 10:00 and 11:00 UTC
+    assert.deepEqual(
+      Array.from(table.array("timestamp", Float64Array) as Float64Array),
+      [
+        t0,
+        t0 + H,
+        t0 + 10 * H,
+        t0 + 11 * H,
+        t0 + 4 * H,
+      ].sort((a, b) => a - b),
+      engine,
+    );
+    const r = await loadBars(f, {
+      engine,
+      range: { start: "2024-01-01T01:00:00Z", end: "2024-01-01T10:00:00Z" },
+    });
+    assert.deepEqual(Array.from(r.table.array("open", Float64Array) as Float64Array), [101, 104], engine);
+  }
+  const { checkFile } = await import("./metadata.ts");
+  const check = await checkFile(f);
+  assert.equal(check.current.timeRange.start, "2024-01-01T00:00:00.000Z");
+  assert.equal(check.current.timeRange.end, "2024-01-01T11:00:00.000Z");
+});
