@@ -10,6 +10,7 @@ import { deflatedSharpe, sharpeVariance } from "./deflated_sharpe.ts";
 import { listRuns, type RunSummary, summariseRun } from "./list.ts";
 import type { RunRecord } from "./run_record.ts";
 import { fmtNum, formatTable } from "./table.ts";
+import { holdoutLooks } from "./holdout_looks.ts"; // issue #13
 
 /** A config key (dotted path) whose value is not the same in every compared run. */
 export interface ConfigDifference {
@@ -30,6 +31,8 @@ export interface TrialSet {
   /** Sample variance of the trials' per-period Sharpe ratios. */
   sharpe_variance: number;
   run_ids: string[];
+  /** issue #13: looks at the lockbox counted as trials on top of the runs (lib/experiments/holdout_looks.ts). */
+  holdout_looks?: number;
 }
 
 /** Multiple-testing-aware Sharpe of one run. */
@@ -136,9 +139,11 @@ export function trialSets(allRuns: readonly RunRecord[]): Map<string, TrialSet> 
     const distinct = new Set(
       runs.map((r) => `${r.config_hash}|${r.datasets.map((d) => d.sha256).join(",")}`),
     );
+    const looks = holdoutLooks(allRuns, strategy); // issue #13: every look at the lockbox is a trial
     out.set(strategy, {
       strategy,
-      n_trials: runs.length,
+      n_trials: runs.length + looks,
+      holdout_looks: looks,
       repeats: runs.length - distinct.size,
       sharpe_variance: sharpeVariance(runs.map((r) => r.backtest!.sharpe)),
       run_ids: runs.map((r) => r.run_id),

@@ -1,0 +1,216 @@
+/**
+ * A sweep's result from its recorded runs: the trials table, the winner by the named objective, the
+ * probability of backtest overfitting (CSCV over the trials x common bars returns matrix), the winner's
+ * deflated Sharpe with the sweep's true trial count, best-versus-median out of sample, and the optional
+ * walk-forward optimisation; plus a one-line verdict.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { type DeflatedSharpe, deflatedSharpe, sharpeVariance } from "../experiments/deflated_sharpe.ts";
+import type { RunRecord } from "../experiments/run_record.ts";
+import { CandlelabError } from "../util/errors.ts";
+import type { Objective } from "./config.ts";
+import { cscvPbo, type PboResult } from "./pbo.ts";
+import type { SweepPlan } from "./plan.ts";
+import type { Assignment } from "./space.ts";
+import { trialRuns } from "./record.ts";
+import { type WalkForwardOptimisation, walkForwardOptimise } from "./walk_forward.ts";
+
+/** One row of the trials table. */
+export interface TrialRow {
+  index: number;
+  trial: string;
+  assignment: Assignment;
+  status: "ok" | "failed" | "missing";
+  run_id: string | null;
+  objective: number | null;
+  sharpe_annualised: number | null;
+  total_return: number | null;
+  max_drawdown: number | null;
+  macro_f1: number | null;
+  n_trades: number | null;
+}
+
+/** Everything the sweep report shows. */
+export interface SweepReport {
+  sweepId: string;
+  name: string;
+  objective: Objective;
+  trials: TrialRow[];
+  /** Trials in the sweep (the count the deflated Sharpe uses), and how many have an ok run. */
+  nTrials: number;
+  nOk: number;
+  winner: TrialRow | null;
+  /** Bars common to every ok trial (the returns matrix's width). */
+  commonBars: number;
+  pbo: PboResult | null;
+  deflated: DeflatedSharpe | null;
+  walkForward: (WalkForwardOptimisation & { choices: Assignment[] }) | null;
+  verdict: string;
+}
+
+/** Options of {@link sweepReport}. */
+export interface ReportOptions {
+  /** Folder relative paths resolve against (default "."). */
+  projectRoot?: string;
+}
+
+/**
+ * Builds the report from the runs recorded for `plan` (the newest ok run of each trial).
+ *
+ * @example
+ * ```ts ignore
+ * const r = await sweepReport(await planSweep("configs/sweeps/btc_spot_grid.yaml"));
+ * console.log(r.verdict);
+ * ```
+ */
+export async function sweepReport(plan: SweepPlan, options: ReportOptions = {}): Promise<SweepReport> {
+  const root = options.projectRoot ?? ".";
+  const at = (p: string) => (p.startsWith("/") ? p : join(root, p));
+  const objective = plan.config.objective;
+  const runsRoot = at(plan.trials[0]?.config.output.runs ?? "experiments/runs");
+  const byTrial = await trialRuns(runsRoot);
+  const rows: TrialRow[] = [];
+  const okRuns: { row: TrialRow; run: RunRecord }[] = [];
+  for (const t of plan.trials) {
+    const runs = byTrial.get(t.id) ?? [];
+    const ok = runs.filter((r) => r.status === "ok").at(-1);
+    const run = ok ?? runs.at(-1);
+    const b = run?.backtest ?? null;
+    const row: TrialRow = {
+      index: t.index,
+      trial: t.id,
+      assignment: t.assignment,
+      status: ok ? "ok" : run ? "failed" : "missing",
+      run_id: run?.run_id ?? null,
+      objective: ok ? _objective(ok, objective) : null,
+      sharpe_annualised: b?.sharpe_annualised ?? null,
+      total_return: b?.total_return ?? null,
+      max_drawdown: b?.max_drawdown ?? null,
+      macro_f1: run?.metrics.overall.macro_f1 ?? null,
+      n_trades: b?.n_trades ?? null,
+    };
+    rows.push(row);
+    if (ok) okRuns.push({ row, run: ok });
+  }
+  let winner: TrialRow | null = null;
+  for (const { row } of okRuns) {
+    if (row.objective !== null && (winner === null || row.objective > (winner.objective ?? -Infinity))) {
+      winner = row;
+    }
+  }
+  const returns = await Promise.all(
+    okRuns.map(({ run }) => _returns(join(runsRoot, run.run_id, "backtest.json"))),
+  );
+  const matrix = _align(returns);
+  let pbo: PboResult | null = null;
+  if (okRuns.length >= 2 && matrix.bars >= 2 * plan.config.pbo.blocks) {
+    pbo = cscvPbo(matrix.rows, { blocks: plan.config.pbo.blocks });
+  }
+  let deflated: DeflatedSharpe | null = null;
+  const wRun = okRuns.find((o) => o.row === winner)?.run;
+  if (wRun?.backtest && wRun.backtest.n_periods >= 2) {
+    const b = wRun.backtest;
+    deflated = deflatedSharpe(
+      { sharpe: b.sharpe, nPeriods: b.n_periods, skew: b.skew, kurtosis: b.kurtosis },
+      Math.max(plan.trials.length, 1),
+      sharpeVariance(okRuns.map((o) => o.run.backtest?.sharpe ?? 0)),
+    );
+  }
+  let walkForward: SweepReport["walkForward"] = null;
+  if (plan.config.walk_forward && okRuns.length >= 1 && matrix.bars > 0) {
+    const w = walkForwardOptimise(matrix.rows, plan.config.walk_forward);
+    walkForward = { ...w, choices: w.folds.map((f) => okRuns[f.trial].row.assignment) };
+  }
+  const report: SweepReport = {
+    sweepId: plan.id,
+    name: plan.config.name,
+    objective,
+    trials: rows,
+    nTrials: plan.trials.length,
+    nOk: okRuns.length,
+    winner,
+    commonBars: matrix.bars,
+    pbo,
+    deflated,
+    walkForward,
+    verdict: "",
+  };
+  report.verdict = sweepVerdict(report);
+  return report;
+}
+
+/**
+ * The one-line verdict: the winner is credible only when PBO < 0.5 and its deflated Sharpe is >= 0.95.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sweepVerdict } from "./report.ts";
+ * const v = sweepVerdict({ nTrials: 24, nOk: 24, pbo: { pbo: 0.62 }, deflated: { dsr: 0.3 }, winner: { index: 3 } } as never);
+ * assert.match(v, /likely overfit/);
+ * ```
+ */
+export function sweepVerdict(
+  r: Pick<SweepReport, "nTrials" | "nOk" | "pbo" | "deflated" | "winner">,
+): string {
+  if (!r.winner) return `no verdict: none of the ${r.nTrials} trials has an ok run`;
+  const pboText = r.pbo ? `PBO ${r.pbo.pbo.toFixed(2)}` : "PBO n/a";
+  const dsrText = r.deflated
+    ? `deflated Sharpe ${r.deflated.dsr.toFixed(2)} over ${r.deflated.nTrials} trials`
+    : "deflated Sharpe n/a";
+  const missing = r.nOk < r.nTrials ? ` (${r.nTrials - r.nOk} trials not ok)` : "";
+  const overfit = r.pbo !== null && r.pbo.pbo >= 0.5;
+  const credible = r.pbo !== null && r.pbo.pbo < 0.5 && r.deflated !== null && r.deflated.dsr >= 0.95;
+  const head = credible
+    ? `winner trial ${r.winner.index} is credible`
+    : overfit
+    ? `the search is likely overfit: winner trial ${r.winner.index} is no better than chance out of sample`
+    : `no evidence the winner (trial ${r.winner.index}) beats the null of ${r.nTrials} trials`;
+  return `${head}: ${pboText}, ${dsrText}${missing}`;
+}
+
+function _objective(run: RunRecord, objective: Objective): number | null {
+  const b = run.backtest as Record<string, unknown> | null;
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  switch (objective) {
+    case "sharpe":
+      return num(b?.sharpe_annualised);
+    case "sortino":
+    case "calmar":
+    case "total_return":
+      return num(b?.[objective]);
+    case "macro_f1":
+      return num(run.metrics.overall.macro_f1);
+  }
+}
+
+async function _returns(file: string): Promise<Map<number, number>> {
+  let data: { timestamp: number[]; equity: number[] };
+  try {
+    data = JSON.parse(await Deno.readTextFile(file));
+  } catch (err) {
+    throw new CandlelabError(
+      `Cannot build the sweep's returns matrix: cannot read ${file} (${
+        (err as Error).message
+      }); rerun that trial`,
+    );
+  }
+  const m = new Map<number, number>();
+  for (let t = 1; t < data.equity.length; t++) {
+    m.set(data.timestamp[t], data.equity[t] / data.equity[t - 1] - 1);
+  }
+  return m;
+}
+
+function _align(series: Map<number, number>[]): { rows: Float64Array[]; bars: number } {
+  if (series.length === 0) return { rows: [], bars: 0 };
+  let common = [...series[0].keys()];
+  for (const s of series.slice(1)) common = common.filter((t) => s.has(t));
+  common.sort((a, b) => a - b);
+  return {
+    rows: series.map((s) => Float64Array.from(common, (t) => s.get(t) as number)),
+    bars: common.length,
+  };
+}
