@@ -48,6 +48,13 @@ export interface RunDeflatedSharpe {
   /** Deflated Sharpe ratio: P(true Sharpe > sr0). Null with the reason when it cannot be computed. */
   dsr: number | null;
   reason: string | null;
+  // issue #11 (ADR-028): the verdict beside the deflation, and a rank a one-trial run cannot win
+  /** Circular-shift p-value of the run's exposure against the returns (run.json `verdict`); null if absent. */
+  p_value: number | null;
+  /** The run's verdict found economic skill; null for runs recorded before verdicts. */
+  economic_skill: boolean | null;
+  /** Rank by DSR (1 = best) among the compared runs with economic skill and at least 2 trials; else null. */
+  rank: number | null;
 }
 
 /** Everything `experiments:compare` shows. */
@@ -162,6 +169,9 @@ function _deflated(r: RunRecord, trials: TrialSet | undefined): RunDeflatedSharp
     sr0: null,
     sr0_annualised: null,
     dsr: null,
+    p_value: r.verdict?.p_value ?? null, // issue #11
+    economic_skill: r.verdict?.economic_skill ?? null,
+    rank: null,
   };
   if (bt === null) return { ...base, reason: `run has no backtest summary (status ${r.status})` };
   if (r.status !== "ok") return { ...base, reason: `run status is ${r.status}; only ok runs are trials` };
@@ -183,11 +193,26 @@ function _deflated(r: RunRecord, trials: TrialSet | undefined): RunDeflatedSharp
       sr0: d.sr0,
       sr0_annualised: scale === null ? null : d.sr0 * scale,
       dsr: d.dsr,
-      reason: null,
+      // issue #11: with one trial there is no spread of trial Sharpes, so sr0 = 0 and the DSR is the plain PSR
+      reason: trials.n_trials < 2
+        ? "1 trial: nothing to deflate with (DSR = PSR vs 0), so not ranked; read the permutation p-value"
+        : null,
     };
   } catch (err) {
     return { ...base, reason: (err as Error).message };
   }
+}
+
+/**
+ * Ranks by DSR only the runs whose verdict found economic skill and whose strategy has at least 2 trials
+ * (issue #11): a run with one trial has nothing to deflate, so its DSR is the undeflated PSR and would
+ * otherwise look best for having been tried least.
+ */
+function _ranked(rows: RunDeflatedSharpe[]): RunDeflatedSharpe[] {
+  const eligible = rows.filter((d) => d.dsr !== null && d.n_trials >= 2 && d.economic_skill === true);
+  eligible.sort((a, b) => b.dsr! - a.dsr!);
+  eligible.forEach((d, i) => (d.rank = i + 1));
+  return rows;
 }
 
 /**
@@ -232,7 +257,7 @@ export function compareRecords(records: readonly RunRecord[], allRuns: readonly 
     trials: used.map((s) =>
       sets.get(s) ?? { strategy: s, n_trials: 0, repeats: 0, sharpe_variance: 0, run_ids: [] }
     ),
-    deflated: records.map((r) => _deflated(r, sets.get(r.strategy))),
+    deflated: _ranked(records.map((r) => _deflated(r, sets.get(r.strategy)))),
   };
 }
 
@@ -328,9 +353,23 @@ export function formatComparison(c: RunComparison): string {
     ["strategy", "trials", "identical reruns", "var(SR) per period"],
     c.trials.map((t) => [t.strategy, t.n_trials, t.repeats, fmtNum(t.sharpe_variance, 8)]),
   ));
-  parts.push("\nSharpe, raw and deflated (DSR = P(true SR > expected max SR of N null trials)):");
+  parts.push(
+    "\nSharpe, raw and deflated (DSR = P(true SR > expected max SR of N null trials)); ranked by DSR only " +
+      "among runs with economic skill (verdict) and at least 2 trials:",
+  );
   parts.push(formatTable(
-    ["#", "SR (ann.)", "SR/period", "trials", "SR0 (ann.)", "DSR", "note"],
+    [
+      "#",
+      "SR (ann.)",
+      "SR/period",
+      "trials",
+      "SR0 (ann.)",
+      "DSR",
+      "returns p",
+      "economic skill",
+      "rank",
+      "note",
+    ],
     c.deflated.map((d, i) => [
       `run ${i + 1}`,
       fmtNum(d.sharpe_annualised, 3),
@@ -338,6 +377,9 @@ export function formatComparison(c: RunComparison): string {
       d.n_trials,
       fmtNum(d.sr0_annualised, 3),
       fmtNum(d.dsr, 4),
+      fmtNum(d.p_value, 3), // issue #11
+      d.economic_skill === null ? "(no verdict)" : d.economic_skill ? "yes" : "no",
+      d.rank ?? "-",
       d.reason,
     ]),
   ));
