@@ -1,7 +1,8 @@
 /**
- * Spot and perpetual datasets. `loadSpot` reads candles; `loadPerpetual` reads candles, funding events and
- * mark-price candles and joins them by timestamp (funding at the candle whose open time equals the event
- * time, NaN elsewhere; mark NaN where missing), and lists funding gaps (never filled with zero).
+ * Spot and perpetual datasets. `loadSpot` reads candles; `loadPerpetual` reads candles, funding events,
+ * mark-price candles and optionally spot candles and joins each of them through the one point-in-time
+ * rule (`joinPointInTime`, ADR-027: a row sees only values known by its close), records the joins in
+ * `dataset.joins`, and lists funding gaps (never filled with zero).
  *
  * @module
  */
@@ -169,9 +170,14 @@ export function findFundingGaps(
 }
 
 /**
- * Loads a perpetual dataset: candles joined with funding events (`funding_rate`, NaN where no event at
- * that bar's open time) and mark-price candles (`mark_open/high/low/close`, NaN where missing). Funding
- * gaps are listed, never filled. A funding or mark file of another asset or quote is an error.
+ * Loads a perpetual dataset: candles joined by `joinPointInTime` (ADR-027) with funding events
+ * (`funding_rate` on the row opening at the event time, NaN elsewhere; an event inside a candle is refused),
+ * mark-price candles (`mark_high/low/close`: the last mark bar closed by the row's close; `mark_open`: the
+ * mark open at the row's open, for the backtest's funding valuation) and, with `paths.spot`, `spot_close`.
+ * Mark and spot may be coarser (carried from the last closed bar) or finer (aggregated to complete candle
+ * bars) than the candles; `dataset.joins` records each join with its rows without a value. The candle and
+ * aux intervals are checked against the bars' spacing. Funding gaps are listed, never filled. A funding or
+ * mark file of another asset or quote is an error.
  *
  * @example
  * ```ts
