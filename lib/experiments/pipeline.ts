@@ -32,7 +32,7 @@ import {
 } from "../features/mod.ts";
 import { classBalance, computeLabels, type Labels } from "../labels/mod.ts";
 import { createModel } from "../models/mod.ts";
-import type { FeatureMatrix } from "../models/estimator.ts";
+import type { Estimator, FeatureMatrix } from "../models/estimator.ts";
 import { argmaxProba } from "../validation/metrics.ts";
 import {
   splitsFromConfig,
@@ -87,6 +87,8 @@ export interface ExperimentOptions {
    * the ledger (issue #13, ADR-032). Only a person's explicit choice (`--open-holdout`) sets this.
    */
   openHoldout?: boolean;
+  /** issue #13: an estimator per fold instead of `config.model` (tests: a spy that records what it is fed). */
+  makeModel?: (fold: number) => Estimator;
   /**
    * Feature registry the feature set is resolved against (default: lib/features FEATURES); the leakage
    * canaries (issue #11) pass one with a deliberately biased feature, which must be caught by the guard.
@@ -336,7 +338,7 @@ async function _pipeline(
       X,
       y,
       folds,
-      makeModel: () => createModel({ ...cfg.model, seed: cfg.seed }),
+      makeModel: options.makeModel ?? (() => createModel({ ...cfg.model, seed: cfg.seed })),
       onProgress: options.onTrainProgress,
       finalModel: true,
       maxTrainRows: cfg.validation.max_train_rows,
