@@ -100,6 +100,52 @@ export interface JoinInfo {
     intervalMs: number;
     values: Record<string, Float64Array>;
   };
+  /** JSON of a join is its summary (no per-row arrays in run.json). */
+  toJSON(): JoinSummary;
+}
+
+/** `JoinInfo` without its per-row arrays: what run.json and reports keep (`JSON.stringify` of a join gives it). */
+export type JoinSummary = Omit<JoinInfo, "knownAt" | "source" | "toJSON">;
+
+/**
+ * The JSON-safe part of a join (no per-row arrays). `JSON.stringify(join)` uses it via `toJSON`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { joinPointInTime, joinSummary } from "./point_in_time.ts";
+ * const t = Float64Array.of(0, 3_600_000);
+ * const { join } = joinPointInTime({ timestamp: t, intervalMs: 3_600_000 },
+ *   { name: "spot", kind: "bars", interval: "1h", timestamp: t, values: { spot_close: Float64Array.of(1, 2) } });
+ * assert.equal(joinSummary(join).rowsWithoutValue, 0);
+ * assert.equal(JSON.parse(JSON.stringify({ joins: [join] })).joins[0].rule, "same");
+ * assert.ok(!("knownAt" in JSON.parse(JSON.stringify(join))));
+ * ```
+ */
+export function joinSummary(j: JoinInfo): JoinSummary {
+  return {
+    series: j.series,
+    kind: j.kind,
+    interval: j.interval,
+    intervalMs: j.intervalMs,
+    candleInterval: j.candleInterval,
+    rule: j.rule,
+    columns: [...j.columns],
+    openColumns: [...j.openColumns],
+    rows: j.rows,
+    rowsWithValue: j.rowsWithValue,
+    rowsWithoutValue: j.rowsWithoutValue,
+    rowsBeforeFirst: j.rowsBeforeFirst,
+    rowsInGaps: j.rowsInGaps,
+    rowsAfterLast: j.rowsAfterLast,
+    incompleteBuckets: j.incompleteBuckets,
+  };
+}
+
+function _withToJSON(j: Omit<JoinInfo, "toJSON">): JoinInfo {
+  const out = j as JoinInfo;
+  Object.defineProperty(out, "toJSON", { value: () => joinSummary(out), enumerable: false });
+  return out;
 }
 
 /** Result of `joinPointInTime`: the new columns (one per row of the candles) and the join record. */
@@ -281,7 +327,7 @@ export function joinPointInTime(candles: CandleGrid, series: AuxSeries): JoinRes
   }
   return {
     columns: out,
-    join: {
+    join: _withToJSON({
       series: series.name,
       kind: "bars",
       interval: series.interval,
@@ -299,7 +345,7 @@ export function joinPointInTime(candles: CandleGrid, series: AuxSeries): JoinRes
       incompleteBuckets,
       knownAt,
       source: { timestamp: src.timestamp, intervalMs: srcMs, values: src.values },
-    },
+    }),
   };
 }
 
@@ -344,7 +390,7 @@ function _joinEvents(candles: CandleGrid, s: AuxSeries, F: number): JoinResult {
   }
   return {
     columns: out,
-    join: {
+    join: _withToJSON({
       series: s.name,
       kind: "events",
       interval: s.interval,
@@ -362,7 +408,7 @@ function _joinEvents(candles: CandleGrid, s: AuxSeries, F: number): JoinResult {
       incompleteBuckets: 0,
       knownAt,
       source: { timestamp: et, intervalMs: F, values: s.values },
-    },
+    }),
   };
 }
 
