@@ -633,3 +633,34 @@ export function assertPointInTime(
   }
   throw new CandlelabError(`Point-in-time check failed: ${parts.join("; ")}`);
 }
+
+/**
+ * Per row, 1 where some auxiliary **bar** series (mark, spot, ...) has no value yet or no current one
+ * (`knownAt` NaN), else 0: what a "missing aux" drop count should blame. Event series (funding) and open
+ * columns (`mark_open`, NaN between coarse bars by design) are not counted. Undefined when the dataset has no
+ * join records or they no longer match its rows (table sliced after loading).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { joinPointInTime, rowsWithoutAux } from "./point_in_time.ts";
+ * const H = 3_600_000;
+ * const t = Float64Array.of(0, H, 2 * H);
+ * const { join } = joinPointInTime({ timestamp: t, intervalMs: H }, { name: "mark", kind: "bars", interval: "1h",
+ *   timestamp: Float64Array.of(H, 2 * H), values: { mark_close: Float64Array.of(5, 6) } });
+ * assert.deepEqual(Array.from(rowsWithoutAux({ table: { numRows: () => 3 }, joins: [join] })!), [1, 0, 0]);
+ * ```
+ */
+export function rowsWithoutAux(
+  dataset: { table: { numRows(): number }; joins?: JoinInfo[] },
+): Uint8Array | undefined {
+  const n = dataset.table.numRows();
+  const joins = dataset.joins;
+  if (!joins || joins.some((j) => j.knownAt.length !== n)) return undefined;
+  const out = new Uint8Array(n);
+  for (const j of joins) {
+    if (j.kind !== "bars") continue;
+    for (let i = 0; i < n; i++) if (j.knownAt[i] !== j.knownAt[i]) out[i] = 1;
+  }
+  return out;
+}

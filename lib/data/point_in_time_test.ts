@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import { loadBars } from "./load.ts";
 import { loadPerpetual } from "./market.ts";
-import { assertPointInTime, checkPointInTime, joinPointInTime } from "./point_in_time.ts";
+import { assertPointInTime, checkPointInTime, joinPointInTime, rowsWithoutAux } from "./point_in_time.ts";
 import { coarseMarkPaths, fifteenMinutePaths } from "./point_in_time_fixtures.ts";
 import { float64Column } from "./columns.ts";
 import type { PerpetualDataset } from "./dataset.ts";
@@ -61,6 +61,10 @@ for (const interval of ["8h", "4h"]) {
     assert.equal(join.rowsBeforeFirst, I / H - 1); // the first coarse bar closes at 0h + interval
     assert.equal(join.rowsInGaps, 0);
     assert.equal(join.rowsWithoutValue, I / H - 1);
+    const missing = rowsWithoutAux(ds)!; // mark_open's NaN between coarse bars is not "missing aux"
+    assert.equal(missing.reduce((a, b) => a + b, 0), I / H - 1);
+    assert.equal(missing[I / H - 2], 1);
+    assert.equal(missing[I / H - 1], 0);
     assert.equal(checkPointInTime(ds).ok, true);
 
     // The old join (same open time) is caught, naming how far ahead it looked.
