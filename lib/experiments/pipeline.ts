@@ -411,6 +411,7 @@ async function _pipeline(
       yTrue,
       yPred: argmaxProba(evaluation.proba),
       exposure: {
+        open: bars.open,
         close: bars.close,
         fundingRate: bars.fundingRate,
         firstBar: barRows[0],

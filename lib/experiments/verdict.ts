@@ -5,8 +5,10 @@
  *   predictors on the same rows (accuracy beside accuracy), and a circular-shift p-value of the predictions
  *   against the labels (lib/validation/null_models.ts). Yes when p < alpha and macro-F1 beats both nulls.
  * - **economic skill**: a circular-shift permutation test of the held exposure against the bar returns. The
- *   statistic is the gross sum of `w_t * r_{t+1}` (exposure at bar t's close times the next bar's
- *   close-to-close return, minus the funding rate paid by a long on a perpetual). Shifts are at least the
+ *   statistic is the gross sum over bars of what the engine's order of events earns (ADR-018): the position
+ *   carried into bar b's open earns the gap `open_b / close_{b-1} - 1` minus the funding rate of an event at
+ *   that open (paid by longs), and the position after the fill at that open (decided at the previous close)
+ *   earns `close_b / open_b - 1`; each as a fraction of the equity at the previous close. Shifts are at least the
  *   label horizon, seeded, ~1,000 draws. A shift keeps the exposure's mix, runs and turnover (one wrap
  *   aside), so costs are the same for every draw and the test is on gross returns; economic skill also
  *   needs the net return (after fees, slippage, funding) to be positive. Yes when p < alpha and net > 0.
@@ -80,16 +82,21 @@ export interface ReturnShiftTest {
  * ```
  */
 export function returnShiftTest(
-  weight: Float64Array,
-  ret: Float64Array,
+  weight: Float64Array | Float64Array[],
+  ret: Float64Array | Float64Array[],
   options: { minShift: number; draws?: number; seed?: number },
 ): ReturnShiftTest {
-  const n = ret.length;
+  // several (exposure, return) components shift together, e.g. the gap and the intrabar part of each bar
+  const ws = Array.isArray(weight) ? weight : [weight];
+  const rs = Array.isArray(ret) ? ret : [ret];
+  const n = rs[0]?.length ?? 0;
   const draws = options.draws ?? 1000;
   const minShift = Math.max(1, Math.ceil(options.minShift));
-  if (weight.length !== n) {
+  if (ws.length !== rs.length || ws.some((w) => w.length !== n) || rs.some((r) => r.length !== n)) {
     throw new CandlelabError(
-      `Cannot run the return permutation test: ${weight.length} exposures but ${n} returns; align them first`,
+      `Cannot run the return permutation test: exposures [${ws.map((w) => w.length)}] and returns [${
+        rs.map((r) => r.length)
+      }] do not align; pass one exposure per return, all of the same length`,
     );
   }
   if (n - 2 * minShift < 1) {
@@ -100,10 +107,13 @@ export function returnShiftTest(
   }
   const stat = (s: number) => {
     let sum = 0;
-    for (let t = 0; t < n; t++) {
-      let j = t - s;
-      if (j < 0) j += n;
-      sum += weight[j] * ret[t];
+    for (let k = 0; k < ws.length; k++) {
+      const w = ws[k], r = rs[k];
+      for (let t = 0; t < n; t++) {
+        let j = t - s;
+        if (j < 0) j += n;
+        sum += w[j] * r[t];
+      }
     }
     return sum;
   };
@@ -124,7 +134,8 @@ export function returnShiftTest(
 
 /** Bars and the backtest's curves the economic test reads. */
 export interface ExposureInput {
-  /** Close of every bar of the dataset. */
+  /** Open and close of every bar of the dataset. */
+  open: Float64Array;
   close: Float64Array;
   /** Funding rate at each bar's open (NaN where no event); perpetuals only. */
   fundingRate?: Float64Array;
@@ -136,36 +147,53 @@ export interface ExposureInput {
   equity: Float64Array;
 }
 
+/** The two parts of each bar's PnL as exposure x return pairs, one entry per bar after the first. */
+export interface ExposureReturns {
+  /** Position carried into the open (value at the previous close / equity) and the gap return net of funding. */
+  gapWeight: Float64Array;
+  gapReturn: Float64Array;
+  /** Position after the open's fill (value at the open / previous equity) and the open-to-close return. */
+  barWeight: Float64Array;
+  barReturn: Float64Array;
+}
+
 /**
- * Exposure (position value / equity at bar t's close) and the return it earns over the next bar
- * (close-to-close, minus the funding rate a long pays at the next bar's open when there is an event).
+ * Splits each backtest bar's PnL the way the engine books it (ADR-018): the position carried into bar b's
+ * open earns the gap and pays funding there, the position after the open's fill earns open to close.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { exposureReturns } from "./verdict.ts";
  * const e = exposureReturns({
- *   close: Float64Array.of(100, 110, 121), firstBar: 0,
- *   position: Float64Array.of(1, 1, 0), equity: Float64Array.of(100, 110, 121),
+ *   open: Float64Array.of(100, 100, 110), close: Float64Array.of(100, 110, 121), firstBar: 0,
+ *   position: Float64Array.of(0, 1, 1), equity: Float64Array.of(100, 110, 121),
  * });
- * assert.deepEqual([...e.weight], [1, 1]);
- * assert.ok(Math.abs(e.ret[1] - 0.1) < 1e-12);
+ * assert.deepEqual([...e.barWeight], [1, 1]); // bought at bar 1's open, held through bar 2
+ * assert.deepEqual([...e.gapWeight].map((w) => +w.toFixed(12)), [0, 1]);
+ * assert.ok(Math.abs(e.barReturn[0] - 0.1) < 1e-12);
  * ```
  */
-export function exposureReturns(input: ExposureInput): { weight: Float64Array; ret: Float64Array } {
-  const { close, fundingRate, firstBar, position, equity } = input;
+export function exposureReturns(input: ExposureInput): ExposureReturns {
+  const { open, close, fundingRate, firstBar, position, equity } = input;
   const m = Math.max(0, Math.min(position.length, close.length - firstBar) - 1);
-  const weight = new Float64Array(m);
-  const ret = new Float64Array(m);
+  const out: ExposureReturns = {
+    gapWeight: new Float64Array(m),
+    gapReturn: new Float64Array(m),
+    barWeight: new Float64Array(m),
+    barReturn: new Float64Array(m),
+  };
+  const fin = (x: number) => (Number.isFinite(x) ? x : 0);
   for (let t = 0; t < m; t++) {
-    const b = firstBar + t;
-    const w = equity[t] > 0 ? (position[t] * close[b]) / equity[t] : 0;
-    weight[t] = Number.isFinite(w) ? w : 0;
+    const b = firstBar + t; // previous close; the bar is b + 1
+    const eq = equity[t];
     const f = fundingRate ? fundingRate[b + 1] : NaN;
-    const r = close[b + 1] / close[b] - 1 - (Number.isFinite(f) ? f : 0);
-    ret[t] = Number.isFinite(r) ? r : 0;
+    out.gapWeight[t] = eq > 0 ? fin((position[t] * close[b]) / eq) : 0;
+    out.gapReturn[t] = fin(open[b + 1] / close[b] - 1 - (Number.isFinite(f) ? f : 0));
+    out.barWeight[t] = eq > 0 ? fin((position[t + 1] * open[b + 1]) / eq) : 0;
+    out.barReturn[t] = fin(close[b + 1] / open[b + 1] - 1);
   }
-  return { weight, ret };
+  return out;
 }
 
 /** Inputs of {@link computeVerdict}. */
@@ -209,11 +237,12 @@ function _pct(x: number): string {
  * const close = new Float64Array(n + 1);
  * close[0] = 100;
  * for (let i = 1; i <= n; i++) close[i] = close[i - 1] * (1 + (rand() - 0.5) * 0.02);
+ * const open = Float64Array.from(close, (_, i) => close[Math.max(0, i - 1)]);
  * const position = Float64Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0));
  * const y = Int32Array.from({ length: n }, () => Math.floor(rand() * 3));
  * const v = computeVerdict({
  *   yTrue: y, yPred: Int32Array.from(y, () => Math.floor(rand() * 3)),
- *   exposure: { close, firstBar: 0, position, equity: new Float64Array(n).fill(100) },
+ *   exposure: { open, close, firstBar: 0, position, equity: new Float64Array(n).fill(100) },
  *   attribution: { pricePnl: 1, gapPnl: 0, fees: 2, slippage: 1, funding: 0, net: -2 },
  *   netReturn: -0.02, horizon: 4, seed: 1, draws: 200,
  * });
@@ -229,8 +258,12 @@ export function computeVerdict(input: VerdictInput): Verdict {
   let hit = 0;
   for (let i = 0; i < input.yTrue.length; i++) if (input.yTrue[i] === input.yPred[i]) hit++;
   const acc = hit / input.yTrue.length;
-  const { weight, ret } = exposureReturns(input.exposure);
-  const eco = returnShiftTest(weight, ret, { minShift, draws, seed: input.seed + 1 });
+  const e = exposureReturns(input.exposure);
+  const eco = returnShiftTest([e.gapWeight, e.barWeight], [e.gapReturn, e.barReturn], {
+    minShift,
+    draws,
+    seed: input.seed + 1,
+  });
   const a = input.attribution;
   const grossPnl = a.pricePnl + a.gapPnl + a.funding;
   const costs = a.fees + a.slippage;

@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { mulberry32 } from "../util/random.ts";
 import { computeVerdict, exposureReturns, returnShiftTest } from "./verdict.ts";
 
+function _opens(close: Float64Array): Float64Array {
+  return Float64Array.from(close, (_, i) => close[Math.max(0, i - 1)]);
+}
+
 function _walk(n: number, seed: number): Float64Array {
   const rand = mulberry32(seed);
   const close = new Float64Array(n);
@@ -21,15 +25,17 @@ Deno.test("returnShiftTest(): drift alone is not skill (a shifted always-long ea
 });
 
 Deno.test("computeVerdict(): exposure that peeks one bar ahead is economic skill; blind exposure is not", () => {
+  // (the position at bar t is filled at t's open, decided at t-1's close: knowing t's return is a leak)
   const n = 3000;
   const close = _walk(n + 1, 2);
   const equity = new Float64Array(n).fill(1000);
   const y = Int32Array.from({ length: n }, (_, i) => (close[i + 1] > close[i] ? 2 : 0));
-  const peek = Float64Array.from({ length: n }, (_, t) => (close[t + 1] > close[t] ? 10 : -10));
+  // the position filled at bar t's open knows whether bar t closes higher: a leak
+  const peek = Float64Array.from({ length: n }, (_, t) => (t > 0 && close[t] > close[t - 1] ? 10 : -10));
   const v = computeVerdict({
     yTrue: y,
     yPred: y,
-    exposure: { close, firstBar: 0, position: peek, equity },
+    exposure: { open: _opens(close), close, firstBar: 0, position: peek, equity },
     attribution: { pricePnl: 500, gapPnl: 0, fees: 10, slippage: 5, funding: 0, net: 485 },
     netReturn: 0.485 / 1,
     horizon: 1,
@@ -43,7 +49,7 @@ Deno.test("computeVerdict(): exposure that peeks one bar ahead is economic skill
   const w = computeVerdict({
     yTrue: y,
     yPred: Int32Array.from(y, () => (rand() < 0.5 ? 2 : 0)),
-    exposure: { close, firstBar: 0, position: blind, equity },
+    exposure: { open: _opens(close), close, firstBar: 0, position: blind, equity },
     attribution: _attr,
     netReturn: -0.002,
     horizon: 1,
@@ -63,6 +69,7 @@ Deno.test("computeVerdict(): a predictable label that does not pay reads 'label 
     yTrue: y,
     yPred: y,
     exposure: {
+      open: _opens(close),
       close,
       firstBar: 0,
       position: Float64Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0)),
@@ -81,12 +88,18 @@ Deno.test("computeVerdict(): a predictable label that does not pay reads 'label 
 Deno.test("computeVerdict(): a significant gross edge eaten by costs is not economic skill", () => {
   const n = 3000;
   const close = _walk(n + 1, 5);
-  const peek = Float64Array.from({ length: n }, (_, t) => (close[t + 1] > close[t] ? 1 : -1));
+  const peek = Float64Array.from({ length: n }, (_, t) => (t > 0 && close[t] > close[t - 1] ? 1 : -1));
   const y = Int32Array.from({ length: n }, (_, i) => i % 3);
   const v = computeVerdict({
     yTrue: y,
     yPred: y,
-    exposure: { close, firstBar: 0, position: peek, equity: new Float64Array(n).fill(100) },
+    exposure: {
+      open: _opens(close),
+      close,
+      firstBar: 0,
+      position: peek,
+      equity: new Float64Array(n).fill(100),
+    },
     attribution: { pricePnl: 10, gapPnl: 0, fees: 15, slippage: 5, funding: 0, net: -10 },
     netReturn: -0.1,
     horizon: 1,
@@ -97,13 +110,14 @@ Deno.test("computeVerdict(): a significant gross edge eaten by costs is not econ
   assert.equal(v.costs_share_of_gross, 2);
 });
 
-Deno.test("exposureReturns(): a long pays the funding rate of the next bar's event", () => {
+Deno.test("exposureReturns(): the position carried into an open pays that open's funding", () => {
   const e = exposureReturns({
+    open: Float64Array.of(100, 100, 100),
     close: Float64Array.of(100, 100, 100),
     fundingRate: Float64Array.of(NaN, 0.001, NaN),
     firstBar: 0,
     position: Float64Array.of(1, 1, 1),
     equity: Float64Array.of(100, 100, 100),
   });
-  assert.ok(Math.abs(e.ret[0] + 0.001) < 1e-15 && e.ret[1] === 0);
+  assert.ok(Math.abs(e.gapReturn[0] + 0.001) < 1e-15 && e.gapReturn[1] === 0 && e.gapWeight[0] === 1);
 });
