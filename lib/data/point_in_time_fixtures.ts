@@ -151,3 +151,31 @@ export async function fifteenMinutePaths(
   }]);
   return p;
 }
+
+/**
+ * The pre-#11 join, kept to mis-join a series on purpose (canaries): each aux value on the candle row with
+ * the same open time, whatever the intervals. `checkPointInTime` must flag its result for a coarser series.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openTimeJoin } from "./point_in_time_fixtures.ts";
+ * const H = 3_600_000;
+ * const j = openTimeJoin(Float64Array.of(0, H), Float64Array.of(0), Float64Array.of(7));
+ * assert.deepEqual(Array.from(j), [7, NaN]);
+ * ```
+ */
+export function openTimeJoin(
+  candleTs: Float64Array,
+  auxTs: Float64Array,
+  values: Float64Array,
+): Float64Array {
+  const at = new Map<number, number>();
+  candleTs.forEach((t, i) => at.set(t, i));
+  const out = new Float64Array(candleTs.length).fill(NaN);
+  auxTs.forEach((t, j) => {
+    const i = at.get(t);
+    if (i !== undefined) out[i] = values[j];
+  });
+  return out;
+}

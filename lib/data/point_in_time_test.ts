@@ -3,25 +3,13 @@ import * as aq from "arquero";
 import { loadBars } from "./load.ts";
 import { loadPerpetual } from "./market.ts";
 import { assertPointInTime, checkPointInTime, joinPointInTime, rowsWithoutAux } from "./point_in_time.ts";
-import { coarseMarkPaths, fifteenMinutePaths } from "./point_in_time_fixtures.ts";
+import { coarseMarkPaths, fifteenMinutePaths, openTimeJoin } from "./point_in_time_fixtures.ts";
 import { float64Column } from "./columns.ts";
 import type { PerpetualDataset } from "./dataset.ts";
 
 const H = 3_600_000;
 const M15 = 15 * 60_000;
 const RANGE = { start: "2024-01-01", end: "2024-01-08" };
-
-/** The pre-#11 join: each aux bar on the candle row with the same open time. */
-function openTimeJoin(ts: Float64Array, auxTs: Float64Array, auxVal: Float64Array): Float64Array {
-  const at = new Map<number, number>();
-  ts.forEach((t, i) => at.set(t, i));
-  const out = new Float64Array(ts.length).fill(NaN);
-  auxTs.forEach((t, j) => {
-    const i = at.get(t);
-    if (i !== undefined) out[i] = auxVal[j];
-  });
-  return out;
-}
 
 function col(ds: PerpetualDataset, name: string): Float64Array {
   return float64Column(ds.table, name);
