@@ -664,3 +664,41 @@ export function rowsWithoutAux(
   }
   return out;
 }
+
+/**
+ * The join records re-made for other rows of the same candles (e.g. the table cut before a hold-out):
+ * each join is re-run from its kept source onto `grid`, so counts and `knownAt` match the new rows; the
+ * series' own interval, rule and `incompleteBuckets` are kept from the original.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { joinPointInTime, restrictJoins } from "./point_in_time.ts";
+ * const H = 3_600_000;
+ * const t = Float64Array.of(0, H, 2 * H, 3 * H);
+ * const { join } = joinPointInTime({ timestamp: t, intervalMs: H }, { name: "mark", kind: "bars", interval: "1h",
+ *   timestamp: Float64Array.of(0, H), values: { mark_close: Float64Array.of(5, 6) } });
+ * assert.equal(join.rowsAfterLast, 2);
+ * const [cut] = restrictJoins([join], { timestamp: t.subarray(0, 2), intervalMs: H });
+ * assert.equal(cut.rows, 2);
+ * assert.equal(cut.rowsWithoutValue, 0);
+ * ```
+ */
+export function restrictJoins(joins: readonly JoinInfo[], grid: CandleGrid): JoinInfo[] {
+  return joins.map((j) => {
+    const { join } = joinPointInTime(grid, {
+      name: j.series,
+      kind: j.kind,
+      interval: formatInterval(j.source.intervalMs),
+      timestamp: j.source.timestamp,
+      values: j.source.values,
+      openColumns: j.openColumns,
+    });
+    return Object.assign(join, {
+      interval: j.interval,
+      intervalMs: j.intervalMs,
+      rule: j.rule,
+      incompleteBuckets: j.incompleteBuckets,
+    });
+  });
+}

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import { loadBars } from "./load.ts";
 import { loadPerpetual } from "./market.ts";
-import { assertPointInTime, checkPointInTime, joinPointInTime, rowsWithoutAux } from "./point_in_time.ts";
+import {
+  assertPointInTime,
+  checkPointInTime,
+  joinPointInTime,
+  restrictJoins,
+  rowsWithoutAux,
+} from "./point_in_time.ts";
 import { coarseMarkPaths, fifteenMinutePaths, openTimeJoin } from "./point_in_time_fixtures.ts";
 import { float64Column } from "./columns.ts";
 import type { PerpetualDataset } from "./dataset.ts";
@@ -53,6 +59,13 @@ for (const interval of ["8h", "4h"]) {
     assert.equal(missing.reduce((a, b) => a + b, 0), I / H - 1);
     assert.equal(missing[I / H - 2], 1);
     assert.equal(missing[I / H - 1], 0);
+    // cut to the first day (as before a hold-out): the same known-at times, counts of those rows
+    const cut = restrictJoins(ds.joins!, { timestamp: ts.subarray(0, 24), intervalMs: H });
+    const cutMark = cut.find((j) => j.series === "mark")!;
+    assert.deepEqual(cutMark.knownAt, join.knownAt.slice(0, 24));
+    assert.equal(cutMark.rows, 24);
+    assert.equal(cutMark.rule, "carried");
+    assert.equal(cutMark.rowsWithoutValue, I / H - 1);
     assert.equal(checkPointInTime(ds).ok, true);
 
     // The old join (same open time) is caught, naming how far ahead it looked.
