@@ -350,8 +350,11 @@ export function formatComparison(c: RunComparison): string {
   );
   parts.push("\nTrials per strategy (ok runs with a backtest under the root, identical reruns included):");
   parts.push(formatTable(
-    ["strategy", "trials", "identical reruns", "var(SR) per period"],
-    c.trials.map((t) => [t.strategy, t.n_trials, t.repeats, fmtNum(t.sharpe_variance, 8)]),
+    ["strategy", "trials", "identical reruns", "var(SR) per period", "hold-out looks"],
+    c.trials.map((t) => {
+      const looks = t.holdout_looks ?? 0; // issue #13
+      return [t.strategy, t.n_trials, t.repeats, fmtNum(t.sharpe_variance, 8), looks];
+    }),
   ));
   parts.push(
     "\nSharpe, raw and deflated (DSR = P(true SR > expected max SR of N null trials)); ranked by DSR only " +
