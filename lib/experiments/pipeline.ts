@@ -14,6 +14,7 @@ import type { ColumnTable } from "arquero";
 import { checkFile, loadDataset } from "../data/mod.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { AnyFeatureDef } from "../features/feature.ts"; // issue #11
+import { assertPointInTime, joinSummary, rowsWithoutAux } from "../data/point_in_time.ts"; // issue #11
 import {
   accountRows,
   cachedFeatureColumns,
@@ -185,6 +186,15 @@ async function _pipeline(
     for (const s of ds.sources) run.addDataset({ path: s.path, sha256: s.sha256, kind: s.kind });
     log.info("loaded", { rows: ds.table.numRows(), market: ds.market, interval: ds.interval });
     return ds;
+  });
+  // issue #11: every joined column must be point-in-time (recomputed from the join records; a dataset
+  // whose auxiliary columns have no join record, e.g. built by hand, is refused)
+  await run.stage("point_in_time", (log) => {
+    const r = assertPointInTime(fullDataset);
+    log.info("point in time", {
+      checked: r.checked.length,
+      joins: fullDataset.joins?.map(joinSummary) ?? [],
+    });
   });
 
   // --- issue #13: the lockbox (ADR-032): everything up to the final model sees only the bars before it
@@ -544,6 +554,7 @@ function _resolvePaths(cfg: ExperimentConfig, at: (p: string) => string): Experi
 // --- issue #11: row accounting
 /** Auxiliary columns a perpetual dataset joins onto its candles (NaN where the joined series had no value). */
 const _AUX_COLUMNS = ["mark_open", "mark_high", "mark_low", "mark_close", "spot_close"];
+// (used only for a dataset without point-in-time join records; with them, `rowsWithoutAux` says which rows)
 
 function _rowsRecord(
   dataset: Dataset,
@@ -554,10 +565,13 @@ function _rowsRecord(
   minKeptShare: number,
 ): RowsRecord {
   const names = new Set(dataset.table.columnNames());
-  const aux = _AUX_COLUMNS.filter((c) => names.has(c)).map((c) => float64Column(dataset.table, c));
+  const missing = rowsWithoutAux(dataset);
+  const aux = missing
+    ? [Float64Array.from(missing, (m) => (m ? NaN : 0))]
+    : _AUX_COLUMNS.filter((c) => names.has(c)).map((c) => float64Column(dataset.table, c));
   const a = accountRows({ features, y, kept, minRow, aux, auxLookback: minRow });
-  // per-join counts of the point-in-time join, when the dataset carries them (lib/data, issue #11 item 1)
-  const joins = (dataset as { joins?: unknown }).joins;
+  // per-join counts of the point-in-time join (lib/data/point_in_time.ts), without per-row arrays
+  const joins = dataset.joins?.map(joinSummary);
   return {
     total: a.total,
     kept: a.kept,
