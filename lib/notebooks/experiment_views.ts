@@ -22,6 +22,7 @@ import type { RunRecord } from "../experiments/run_record.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { float64Column } from "../features/columns.ts";
 import { createProgress, type ProgressOptions } from "./progress.ts";
+import { comparisonSharpeChart } from "./report_compare.ts";
 
 /**
  * Count and share of each class (short, neutral, long) among labels `y` (negative = no label, skipped),
@@ -530,23 +531,25 @@ function _short(v: unknown): string {
 }
 
 /**
- * Bar chart of each run's deflated Sharpe ratio (runs labelled by start time and id suffix; a run whose
- * value cannot be computed is drawn at 0 and named in the comparison's `reason`).
+ * Each run's annualised Sharpe against the Sharpe its strategy's trials would reach by luck, with the
+ * deflated Sharpe and trials beside it (see {@link comparisonSharpeChart}); not a bar per deflated
+ * Sharpe, which made a single-trial losing run the tallest bar.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deflatedSharpeChart } from "./experiment_views.ts";
- * const c = deflatedSharpeChart({ deflated: [{ run_id: "20261124T102328Z-cda244af-vonq7n", dsr: 0.4 }] } as any);
- * console.assert(c.svg.includes("10:23:28 vonq7n"));
+ * const c = deflatedSharpeChart({ deflated: [{ run_id: "20261124T102328Z-cda244af-vonq7n", dsr: 0.4, n_trials: 1,
+ *   sharpe_annualised: -0.5, sr0_annualised: 0, sharpe: 0, sr0: 0, reason: null, p_value: 0.6, economic_skill: false,
+ *   rank: null }] });
+ * assert.ok(c.svg.includes("11-24 10:23 vonq7n") && c.svg.includes("DSR 0.40"));
  * ```
  */
-export function deflatedSharpeChart(c: Pick<RunComparison, "deflated">): Chart {
-  const label = (id: string) =>
-    `${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)} ${id.split("-").at(-1)}`;
-  return barChart(c.deflated.map((d) => label(d.run_id)), c.deflated.map((d) => d.dsr ?? 0), {
-    title: "deflated Sharpe ratio by run (start time UTC + id suffix)",
-    yLabel: "P(true Sharpe > sr0)",
-  });
+export function deflatedSharpeChart(
+  c: Pick<RunComparison, "deflated">,
+  records: readonly Pick<RunRecord, "run_id">[] = [],
+): Chart {
+  return comparisonSharpeChart(c, records);
 }
 
 /** What {@link compareAllRuns} returns. */

@@ -173,6 +173,9 @@ Deno.test("comparisonViews() shows raw and deflated Sharpe and one config column
       sr0_annualised: 0.6,
       dsr: id === "r1" ? 0.7 : null,
       reason: id === "r1" ? null : "too few periods",
+      p_value: null,
+      economic_skill: null,
+      rank: null,
     })),
   };
   const v = comparisonViews(c);
