@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { commitFromEnv } from "../registry/git.ts";
 import { scrubSecrets } from "./scrub.ts";
 
 /** Libraries whose versions are recorded by default (read from `node_modules/<pkg>/package.json`). */
@@ -47,7 +48,7 @@ async function _git(args: string[], cwd: string): Promise<string | null> {
 
 /**
  * `git rev-parse HEAD` and `git status --porcelain` in `cwd`; `null` fields when git is unavailable,
- * not permitted, or `cwd` is not a repository.
+ * not permitted, or `cwd` is not a repository (then `commit` is `CANDLELAB_GIT_COMMIT` if that is set).
  *
  * @example
  * ```ts
@@ -59,7 +60,8 @@ async function _git(args: string[], cwd: string): Promise<string | null> {
 export async function codeVersion(cwd: string): Promise<CodeVersion> {
   const head = await _git(["rev-parse", "HEAD"], cwd);
   const commit = head?.trim().match(/^[0-9a-f]{40,64}$/) ? head.trim() : null;
-  if (commit === null) return { commit: null, dirty: null };
+  // no checkout (e.g. the Docker image): the commit it was built from, dirtiness unknown
+  if (commit === null) return { commit: commitFromEnv(), dirty: null };
   const status = await _git(["status", "--porcelain"], cwd);
   return { commit, dirty: status === null ? null : status.trim().length > 0 };
 }

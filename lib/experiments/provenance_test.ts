@@ -55,3 +55,19 @@ Deno.test("recordedEnv() keeps CANDLELAB_/DENO_/TZ variables and scrubs secret-l
     TZ: "UTC",
   });
 });
+
+Deno.test("codeVersion() outside a repository takes the commit from CANDLELAB_GIT_COMMIT when it is set", async () => {
+  const dir = await Deno.makeTempDir();
+  const code = `const { codeVersion } = await import(${
+    JSON.stringify(import.meta.resolve("./provenance.ts"))
+  });
+    console.log(JSON.stringify(await codeVersion(${JSON.stringify(dir)})));`;
+  const commit = "89abcdef0123456789abcdef0123456789abcdef";
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    env: { CANDLELAB_GIT_COMMIT: commit },
+    stdout: "piped",
+  }).output();
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), { commit, dirty: null });
+  await Deno.remove(dir, { recursive: true });
+});

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { commitFromEnv } from "../registry/git.ts";
 import { hashId } from "../util/hash.ts";
 
 /** The manifest of a notebook run. */
@@ -68,7 +69,8 @@ export function notebookRunId(
 }
 
 /**
- * The git commit of `cwd` and whether the tree has uncommitted changes (null when git is unavailable).
+ * The git commit of `cwd` and whether the tree has uncommitted changes (null when git is unavailable; the
+ * commit is then `CANDLELAB_GIT_COMMIT` if that is set).
  *
  * @example
  * ```ts
@@ -87,7 +89,8 @@ export async function gitState(cwd: string): Promise<{ commit: string | null; di
     }
   };
   const commit = await run(["rev-parse", "HEAD"]);
-  if (commit === null) return { commit: null, dirty: null };
+  // no checkout (e.g. the Docker image): the commit it was built from, dirtiness unknown
+  if (commit === null) return { commit: commitFromEnv(), dirty: null };
   const status = await run(["status", "--porcelain", "--untracked-files=no"]);
   return { commit, dirty: status === null ? null : status !== "" };
 }

@@ -17,6 +17,36 @@ export interface CodeVersion {
   note?: string;
 }
 
+/** Names the commit where there is no git checkout (the Docker image sets it from its build argument). */
+export const COMMIT_ENV = "CANDLELAB_GIT_COMMIT";
+
+/**
+ * The commit named by `CANDLELAB_GIT_COMMIT` (7 to 64 lowercase hex digits), or null when it is unset, not
+ * readable (no --allow-env: never prompts) or not a commit id. Only used when git cannot answer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commitFromEnv } from "./git.ts";
+ * assert.equal(commitFromEnv(() => "0123abc"), "0123abc");
+ * assert.equal(commitFromEnv(() => "not a commit"), null);
+ * ```
+ */
+export function commitFromEnv(get: (name: string) => string | undefined = _envIfGranted): string | null {
+  const v = get(COMMIT_ENV)?.trim() ?? "";
+  return /^[0-9a-f]{7,64}$/.test(v) ? v : null;
+}
+
+function _envIfGranted(name: string): string | undefined {
+  try {
+    return Deno.permissions.querySync({ name: "env", variable: name }).state === "granted"
+      ? Deno.env.get(name)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Output folders ignored when deciding whether the tree is dirty (saving a model must not change the id). */
 export const DEFAULT_OUTPUT_DIRS = ["models", "data", "experiments"];
 
@@ -45,6 +75,8 @@ export async function codeVersion(
   try {
     const head = await _git(["rev-parse", "HEAD"], cwd);
     if (!head.ok) {
+      const fromEnv = commitFromEnv();
+      if (fromEnv) return { commit: fromEnv, dirty: null, diffSha256: null, note: `from ${COMMIT_ENV}` };
       return { commit: null, dirty: null, diffSha256: null, note: `not a git checkout: ${head.err}` };
     }
     const exclude = excludeDirs.map((d) => `:(exclude)${d}`);
@@ -62,6 +94,10 @@ export async function codeVersion(
       : err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied
       ? "no permission to run git (add --allow-run=git)"
       : (err as Error).message;
+    const fromEnv = commitFromEnv();
+    if (fromEnv) {
+      return { commit: fromEnv, dirty: null, diffSha256: null, note: `from ${COMMIT_ENV} (${why})` };
+    }
     return { commit: null, dirty: null, diffSha256: null, note: why };
   }
 }

@@ -44,3 +44,23 @@ Deno.test("codeVersion() outside a git checkout records null and why", async () 
   const v = await codeVersion({ cwd: await Deno.makeTempDir() });
   assertEquals([v.commit, v.dirty, v.note?.startsWith("not a git checkout")], [null, null, true]);
 });
+
+Deno.test("codeVersion() outside a checkout takes the commit from CANDLELAB_GIT_COMMIT (the Docker image's build argument)", async () => {
+  const dir = await Deno.makeTempDir();
+  const code = `const { codeVersion } = await import(${JSON.stringify(import.meta.resolve("./git.ts"))});
+    console.log(JSON.stringify(await codeVersion({ cwd: ${JSON.stringify(dir)} })));`;
+  const run = async (env: Record<string, string>) => {
+    const out = await new Deno.Command(Deno.execPath(), { args: ["eval", code], env, stdout: "piped" })
+      .output();
+    return JSON.parse(new TextDecoder().decode(out.stdout));
+  };
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+  assertEquals(await run({ CANDLELAB_GIT_COMMIT: commit }), {
+    commit,
+    dirty: null,
+    diffSha256: null,
+    note: "from CANDLELAB_GIT_COMMIT",
+  });
+  assertEquals((await run({ CANDLELAB_GIT_COMMIT: "not-a-commit" })).commit, null);
+  await Deno.remove(dir, { recursive: true });
+});
