@@ -133,6 +133,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   const worker = new Worker<TrialJob, TrialOutcome>(
     QUEUE_NAME,
     async (job: Job<TrialJob, TrialOutcome>) => {
+      log(
+        `trial ${job.data.trialId} of ${job.data.sweepId} started (job ${job.id}, attempt ${
+          job.attemptsMade + 1
+        })`,
+      );
       try {
         const outcome = await runTrial(job.data, { memo, projectRoot: options.projectRoot });
         log(
