@@ -102,6 +102,7 @@ export function recordHoldoutOpening(path: string, entry: HoldoutOpening, busyTi
 
 /**
  * Every recorded opening of `strategy`'s lockbox, oldest first (none when the ledger does not exist).
+ * Opens the file read-only, so read permission is enough.
  *
  * @example
  * ```ts
@@ -116,8 +117,21 @@ export function holdoutOpenings(path: string, strategy: string, busyTimeoutMs = 
   } catch {
     return [];
   }
-  const db = _open(path, busyTimeoutMs);
+  // read-only: a sweep worker (no write permission on experiments/) can read the count
+  let db: DatabaseSync;
   try {
+    db = new DatabaseSync(path, { readOnly: true });
+    db.exec(`PRAGMA busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+  } catch (err) {
+    throw new CandlelabError(
+      `Cannot read the hold-out ledger ${path}: ${(err as Error).message}; check that it is readable`,
+      { cause: err },
+    );
+  }
+  try {
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'holdout_openings'")
+      .get();
+    if (!has) return [];
     return db.prepare(
       "SELECT strategy, run_id, kind, opened_at, holdout_start, holdout_end, config_hash FROM holdout_openings " +
         "WHERE strategy = ? ORDER BY seq",

@@ -241,6 +241,18 @@ Deno.test("the lockbox ledger counts every opening of concurrent processes once"
   assert.deepEqual(counts, Array.from({ length: 60 }, (_, i) => i + 1)); // each count handed out once
   assert.equal(holdoutOpenings(path, "s").length, 60);
   assert.equal(holdoutOpenings(path, "other").length, 0);
+  // a process that may only read (a sweep worker: no write permission) still reads the count
+  const script = `${await Deno.makeTempDir()}/read.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { holdoutOpenings } from "${ledger}"; console.log(holdoutOpenings(Deno.args[0], "s").length);`,
+  );
+  const ro = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--no-prompt", "--no-config", script, path],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(new TextDecoder().decode(ro.stdout).trim(), "60", new TextDecoder().decode(ro.stderr));
   const e = {
     strategy: "other",
     run_id: "x",
