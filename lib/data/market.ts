@@ -15,7 +15,7 @@ import type { Dataset } from "./dataset.ts";
 import type { DataConfig } from "./config.ts";
 import { type DuckEngine, type EngineKind, openEngine } from "./engine.ts";
 import { type DatasetFileInfo, type FileKind, parseDatasetFilename, resolveFileInfo } from "./filename.ts";
-import { formatInterval, parseInterval } from "./interval.ts";
+import { formatInterval, parseInterval, parseTime } from "./interval.ts";
 import { type JoinInfo, joinPointInTime } from "./point_in_time.ts";
 import { inferIntervalMs } from "./quality.ts";
 import { float64Column } from "./columns.ts";
@@ -220,8 +220,15 @@ export async function loadPerpetual(
       await loadBars(paths.funding, { ...opts, kind: "funding" }).catch((err) =>
         _emptyIfNoRows(err, "funding")
       ),
-      await loadBars(paths.mark, { ...opts, kind: "mark" }).catch((err) => _emptyIfNoRows(err, "mark")),
-      paths.spot ? await loadBars(paths.spot, { ...opts, kind: "ohlcv" }) : undefined,
+      await loadBars(paths.mark, { ...opts, range: await _auxRange(paths.mark, options.range), kind: "mark" })
+        .catch((err) => _emptyIfNoRows(err, "mark")),
+      paths.spot
+        ? await loadBars(paths.spot, {
+          ...opts,
+          range: await _auxRange(paths.spot, options.range),
+          kind: "ohlcv",
+        })
+        : undefined,
     ] as const;
   });
   const table = _dropFirst(candles.table, options.dropFirst);
@@ -336,6 +343,19 @@ async function _auxInterval(path: string, ts: Float64Array, what: string): Promi
   return formatInterval(seen);
 }
 
+/**
+ * The range to read an auxiliary bar file with: the candles' range, starting one aux interval earlier (by
+ * its name or metadata) so the bar that closes at the range start is there for the first rows.
+ */
+async function _auxRange(path: string, range: TimeRange | undefined): Promise<TimeRange | undefined> {
+  if (range?.start === undefined) return range;
+  const declared = parseDatasetFilename(path)?.interval ??
+    (await readMetadata(path).catch(() => undefined))?.source.interval;
+  if (declared === undefined) return range;
+  const start = typeof range.start === "number" ? range.start : parseTime(range.start);
+  return { ...range, start: start - parseInterval(declared) };
+}
+
 /** A funding/mark file with no rows in the range joins as all-NaN (and shows as funding gaps). */
 function _emptyIfNoRows(err: unknown, kind: FileKind): LoadedBars {
   if (!(err instanceof CandlelabError) || !/no rows in the range/.test(err.message)) throw err;
@@ -381,9 +401,11 @@ export async function loadDataset(cfg: DataConfig): Promise<Dataset> {
   if (cfg.market === "spot") {
     const ds = await loadSpot(cfg.paths.candles, common);
     if (candles.files.length === 1 && candles.files[0] === cfg.paths.candles) return ds;
-    const sources = await Promise.all(candles.files.map(async (f) =>
-      _ref(f, "ohlcv", (await readMetadata(f).catch(() => undefined)) !== undefined)
-    ));
+    const sources = await Promise.all(
+      candles.files.map(async (f) =>
+        _ref(f, "ohlcv", (await readMetadata(f).catch(() => undefined)) !== undefined)
+      ),
+    );
     return { ...ds, sources };
   }
   const single = async (path: string, kind: FileKind) => {

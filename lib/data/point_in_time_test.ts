@@ -271,3 +271,16 @@ Deno.test("loadPerpetual() refuses candles or a mark file whose bars do not matc
     /mark file .*perp_1h_mark\.parquet: its name or metadata says 1h but its bars are 15m apart/,
   );
 });
+
+Deno.test("loadPerpetual() reads a coarser mark file from one aux interval before the range, so the first rows have the bar closed at the start", async () => {
+  const paths = await coarseMarkPaths("8h", { start: "2023-12-31", end: "2024-01-03" });
+  const ds = await loadPerpetual(paths, { range: { start: "2024-01-01", end: "2024-01-02" } });
+  const join = ds.joins!.find((j) => j.series === "mark")!;
+  assert.equal(join.rowsBeforeFirst, 0);
+  assert.equal(join.rowsWithoutValue, 0);
+  const mark = (await loadBars(paths.mark, { kind: "mark" })).table;
+  const j = float64Column(mark, "timestamp").indexOf(Date.UTC(2023, 11, 31, 16));
+  assert.equal(col(ds, "mark_close")[0], mark.get("close", j));
+  assert.equal(col(ds, "timestamp")[0], Date.UTC(2024, 0, 1));
+  assert.equal(checkPointInTime(ds).ok, true);
+});
