@@ -13,6 +13,7 @@ import { checkFile, loadDataset } from "../data/mod.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { fileOverrides } from "../data/config.ts";
 import { parseTime } from "../data/interval.ts";
+import { assertPointInTime } from "../data/point_in_time.ts";
 import {
   cachedFeatureColumns,
   featureSetLookback,
@@ -116,6 +117,7 @@ export async function evaluateModel(
       );
     }
   }
+  assertPointInTime(dataset); // every joined column known by each row's close (ADR-027)
   if (dataset.interval !== metadata.interval) {
     throw new CandlelabError(
       `Cannot evaluate model ${id}: it was trained on ${metadata.interval} bars but ${data.paths.candles} has ` +

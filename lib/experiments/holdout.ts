@@ -12,6 +12,7 @@ import { z } from "zod";
 import * as aq from "arquero";
 import type { Dataset } from "../data/dataset.ts";
 import { float64Column } from "../data/columns.ts";
+import { restrictJoins } from "../data/point_in_time.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { parseInterval, parseTime } from "../data/interval.ts";
 
@@ -130,7 +131,8 @@ export function beforeLockbox(
 
 /**
  * The dataset development sees: bars before `devEndBar + horizon`, so the last development row's label
- * (bars up to `t + horizon`) never reads the embargo's end or the lockbox. Sources and metadata are kept.
+ * (bars up to `t + horizon`) never reads the embargo's end or the lockbox. Sources and metadata are kept;
+ * point-in-time join records are re-made for the cut rows.
  *
  * @example
  * ```ts
@@ -152,6 +154,8 @@ export function datasetBeforeLockbox<D extends Dataset>(ds: D, lockbox: Lockbox,
   const cols: Record<string, Float64Array> = {};
   for (const name of ds.table.columnNames()) cols[name] = float64Column(ds.table, name).subarray(0, end);
   const out = { ...ds, table: aq.table(cols) };
+  // point-in-time join records (counts, knownAt) re-made for the cut rows
+  if (ds.joins) out.joins = restrictJoins(ds.joins, { timestamp: cols.timestamp, intervalMs: ds.intervalMs });
   if ("fundingGaps" in ds) {
     const endMs = cols.timestamp[end - 1];
     (out as { fundingGaps: typeof ds.fundingGaps }).fundingGaps = ds.fundingGaps.filter((g) =>

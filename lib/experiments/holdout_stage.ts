@@ -67,11 +67,15 @@ export function holdoutStage(input: HoldoutStageInput): Promise<HoldoutResult> {
   const end = new Date(lockbox.endMs).toISOString();
   return run.stage("holdout", async (log) => {
     const before = holdoutOpenings(ledgerPath, strategy);
-    const moved = before.filter((o) => o.holdout_start !== start);
+    // an earlier opening of a lockbox that started before this one: rows looked at then are development rows now
+    const moved = before.filter((o) => Date.parse(o.holdout_start) < lockbox.startMs);
     if (moved.length > 0) {
       run.addWarning(
-        `the lockbox of ${strategy} now starts ${start} but ${moved.length} earlier opening(s) used ` +
-          `${moved[moved.length - 1].holdout_start}: rows looked at then may now be development rows`,
+        `the lockbox of ${strategy} now starts ${start} but ${moved.length} earlier opening(s) looked from ` +
+          `${
+            moved[moved.length - 1].holdout_start
+          }: rows seen then are development rows now, so this lockbox ` +
+          `is not untouched; move holdout.start back or count those looks`,
       );
     }
     if (!input.open) {

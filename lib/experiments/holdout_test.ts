@@ -264,3 +264,35 @@ Deno.test("the lockbox ledger counts every opening of concurrent processes once"
   };
   assert.equal(recordHoldoutOpening(path, e), 1);
 });
+
+Deno.test("a lockbox that moved later than an earlier opening warns; one that moved earlier does not", async () => {
+  const root = await project();
+  const ledger = `${root}/experiments/holdout.sqlite`;
+  const opening = (start: string) => ({
+    strategy: "btc_spot_ema_cross_rsi",
+    run_id: `r-${start}`,
+    kind: "experiment" as const,
+    opened_at: "2026-01-01T00:00:00Z",
+    holdout_start: start,
+    holdout_end: "2024-03-01T00:00:00.000Z",
+    config_hash: "h",
+  });
+  recordHoldoutOpening(ledger, opening("2024-02-01T00:00:00.000Z"));
+  const run = () =>
+    runExperiment(config(), {
+      projectRoot: root,
+      progress: silentProgress,
+      persistState: false,
+      makeModel: () => new ClassPrior(),
+    });
+  const a = await run();
+  assert.equal(a.holdout!.opens, 1);
+  assert.ok(!a.warnings.some((w) => /lockbox/.test(w)), a.warnings.join("\n"));
+  recordHoldoutOpening(ledger, opening("2023-12-01T00:00:00.000Z"));
+  const b = await run();
+  assert.equal(b.holdout!.opens, 2);
+  assert.ok(
+    b.warnings.some((w) => /earlier opening\(s\) looked from 2023-12-01/.test(w)),
+    b.warnings.join("\n"),
+  );
+});
