@@ -24,3 +24,4 @@ export * from "./report_provenance.ts";
 export * from "./report_returns.ts";
 export * from "./report_folds.ts";
 export * from "./report_compare.ts";
+export * from "./report_sheet.ts";

@@ -116,7 +116,10 @@ export function monthlyReturnsChart(curve: EquityCurve, title: string): Chart {
     colLabels: [..._MONTHS, "year"],
     diverging: true,
     colorDomain: [-lim, lim],
-    format: (v) => `${v > 0 ? "+" : ""}${(v * 100).toFixed(Math.abs(v) >= 1 ? 0 : 1)}%`,
+    format: (v) => {
+      const text = (v * 100).toFixed(Math.abs(v) >= 1 ? 0 : 1);
+      return Number(text) === 0 ? "0.0%" : `${v > 0 ? "+" : ""}${text}%`;
+    },
     height: Math.max(140, 70 + 30 * m.years.length),
   });
 }

@@ -25,6 +25,24 @@ export interface ChartOptions {
 
 const _TITLE_SPACE = 28;
 const _LEGEND_ROW = 16;
+const _TITLE_LINE = 19;
+
+/** Splits a title into lines (at spaces) that fit `width` px in the bold 15 px title font. */
+export function _wrapTitle(title: string, width: number): string[] {
+  const fits = (s: string) => _textWidth(s, 15) * 1.1 <= width;
+  if (fits(title)) return [title];
+  const lines: string[] = [];
+  let line = "";
+  for (const word of title.split(" ")) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && !fits(next)) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
 const _NS = "http://www.w3.org/2000/svg";
 
 /** One legend entry: a colour swatch and its label. */
@@ -127,7 +145,9 @@ export function _renderPlot(
   // labels (a nested <svg> would be simpler but Chrome sizes it with Plot's `height: auto` style).
   const layout = _legendLayout(legend, width);
   const legendRows = legend.length ? layout[layout.length - 1].row + 1 : 0;
-  const top = _TITLE_SPACE + legendRows * _LEGEND_ROW;
+  const titleLines = _wrapTitle(chart.title, width - 16);
+  const titleSpace = _TITLE_SPACE + (titleLines.length - 1) * _TITLE_LINE;
+  const top = titleSpace + legendRows * _LEGEND_ROW;
   const group = document.createElementNS(_NS, "g");
   group.setAttribute("transform", `translate(0,${top})`);
   while (svg.firstChild) group.appendChild(svg.firstChild);
@@ -153,12 +173,21 @@ export function _renderPlot(
       "font-weight": "bold",
     })
   ) text.setAttribute(k, v);
-  text.textContent = chart.title;
+  if (titleLines.length === 1) text.textContent = chart.title;
+  else {
+    titleLines.forEach((line, i) => {
+      const span = document.createElementNS(_NS, "tspan");
+      span.setAttribute("x", "8");
+      if (i > 0) span.setAttribute("dy", String(_TITLE_LINE));
+      span.textContent = line;
+      text.appendChild(span);
+    });
+  }
   svg.appendChild(titleEl);
   svg.appendChild(text);
   legend.forEach((it, i) => {
     const { x, row } = layout[i];
-    const y = _TITLE_SPACE + row * _LEGEND_ROW;
+    const y = titleSpace + row * _LEGEND_ROW;
     const sw = document.createElementNS(_NS, "rect");
     for (
       const [k, v] of Object.entries({

@@ -13,6 +13,7 @@ import {
   overlayChart,
 } from "./mod.ts";
 import { _roundNumbers, _snapshot } from "./_snapshot.ts";
+import { _percentFormat } from "./line.ts";
 import { CandlelabError } from "../util/errors.ts";
 
 const H = 3_600_000;
@@ -94,6 +95,8 @@ Deno.test("heatmap() prints each cell value and checks the labels fit the matrix
     digits: 0,
   });
   assert.match(c.svg, />30</);
+  assert.match(c.svg, /<text[^>]*fill="white"[^>]*>30</, "white text on the darkest cell");
+  assert.match(c.svg, /<text[^>]*fill="black"[^>]*>0</, "black text on a light cell");
   await _assertSnapshot("heatmap", c.svg);
   assert.throws(
     () => heatmap([[1]], { title: "x", rowLabels: ["a", "b"], colLabels: ["a"] }),
@@ -215,7 +218,7 @@ Deno.test("lineChart() with area and percent draws a filled drawdown with percen
     percent: true,
   });
   assert.match(c.svg, /fill-opacity="0.25"/);
-  assert.match(c.svg, /−10%|-10%/);
+  assert.match(c.svg, /[−-]10(\.0)?%/);
   await _assertSnapshot("drawdown", c.svg);
 });
 
@@ -239,4 +242,10 @@ Deno.test("dotChart() draws values, threshold ticks and notes; a missing value s
   assert.equal((c.svg.match(/<circle /g) ?? []).length, 1);
   assert.match(c.svg, /no backtest/);
   await _assertSnapshot("dots", c.svg);
+});
+
+Deno.test("_percentFormat() gives ticks enough decimals for the range and a sign only across zero", () => {
+  assert.equal(_percentFormat([0.03, 0.045]), ".2%");
+  assert.equal(_percentFormat([-0.3, 0.1]), "+.0%");
+  assert.equal(_percentFormat([-0.06, 0]), ".1%");
 });

@@ -68,6 +68,9 @@ export function heatmap(matrix: readonly ArrayLike<number>[], options: HeatmapOp
   const height = options.height ?? Math.max(160, marginTop + 20 + 28 * rowLabels.length);
   const cellHeight = (height - marginTop - 20) / Math.max(1, rowLabels.length);
   const texts = rows.map((d) => (Number.isFinite(d.v) ? fmt(d.v) : ""));
+  const finite = rows.map((d) => d.v).filter(Number.isFinite);
+  const dom: [number, number] = options.colorDomain ??
+    (options.diverging ? [-1, 1] : [Math.min(0, ...finite), Math.max(0, ...finite)]);
   const showValues = cellHeight >= 12 && Math.max(0, ...texts.map((t) => _textWidth(t))) <= cellWidth - 4;
   return _renderPlot({
     x: {
@@ -90,12 +93,17 @@ export function heatmap(matrix: readonly ArrayLike<number>[], options: HeatmapOp
           x: "col",
           y: "row",
           text: (_d: unknown, i: number) => texts[i],
-          fill: "black",
-          stroke: "white",
-          strokeWidth: 2,
-          paintOrder: "stroke",
+          // dark text on light cells, white text on dark ones (both ends of a diverging scale are dark)
+          fill: (d: { v: number }) => (_darkness(d.v, dom, !!options.diverging) > 0.6 ? "white" : "black"),
         })]
         : []),
     ],
   }, { ...options, height });
+}
+
+/** How dark a cell of value `v` is drawn, 0 (white) to 1 (the scheme's darkest). */
+function _darkness(v: number, [lo, hi]: [number, number], diverging: boolean): number {
+  if (!Number.isFinite(v) || hi <= lo) return 0;
+  const t = Math.min(1, Math.max(0, (v - lo) / (hi - lo)));
+  return diverging ? Math.abs(2 * t - 1) : t;
 }

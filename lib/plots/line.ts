@@ -135,7 +135,7 @@ export function overlayChart(
         type: options.logY ? "log" : "linear",
         label: options.yLabel ?? names.join(", "),
         grid: true,
-        ...(options.percent ? { tickFormat: "+.0%" } : {}),
+        ...(options.percent ? { tickFormat: _percentFormat(rows.map((r) => r.v)) } : {}),
       },
       color: { domain: names, range: colors },
       marks: [
@@ -149,4 +149,19 @@ export function overlayChart(
     options,
     multi ? names.map((label, i) => ({ label, color: colors[i] })) : [],
   );
+}
+
+/** A d3 percent format with enough decimals for the values' range, signed when they cross zero. */
+export function _percentFormat(values: readonly number[]): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  const range = hi - lo;
+  const decimals = !(range > 0) || range >= 0.2 ? 0 : range >= 0.02 ? 1 : 2;
+  return `${lo < 0 && hi > 0 ? "+" : ""}.${decimals}%`;
 }
