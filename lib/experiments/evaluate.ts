@@ -225,12 +225,14 @@ export async function evaluateModel(
         bars: barsFromDataset(dataset),
         intervalMs: dataset.intervalMs,
         trading: config,
+        seed: config.seed,
       });
       log.info("evaluated", { model: id, rows: r.rows.length, macro_f1: r.report.macroF1 });
       return r;
     });
     run.setOverallMetrics(metricsFromReport(scored.report));
     run.setBacktest(scored.summary);
+    run.setVerdict(scored.verdict);
     run.setEvaluation({
       model_id: id,
       model_strategy: metadata.strategy,

@@ -9,12 +9,13 @@
 import { selectValidRows, takeRows } from "../features/mod.ts";
 import type { Labels } from "../labels/mod.ts";
 import type { Estimator, FeatureMatrix, ProbaMatrix } from "../models/estimator.ts";
-import { type ClassificationReport, classificationReport } from "../validation/mod.ts";
+import { argmaxProba, type ClassificationReport, classificationReport } from "../validation/mod.ts";
 import { backtest, type BacktestBars, type BacktestResult } from "../backtest/mod.ts";
 import { CandlelabError } from "../util/errors.ts";
 import type { BacktestSummary } from "./run_record.ts";
 import type { ExperimentConfig } from "./config.ts";
 import { returnMoments } from "./returns.ts";
+import { computeVerdict, type Verdict } from "./verdict.ts";
 
 /** What {@link scoreRows} needs. */
 export interface ScoreRowsInput {
@@ -32,6 +33,8 @@ export interface ScoreRowsInput {
   bars: BacktestBars;
   intervalMs: number;
   trading: Pick<ExperimentConfig, "policy" | "risk" | "costs" | "market">;
+  /** Seeds the verdict's permutation nulls (the config's seed). */
+  seed: number;
 }
 
 /** Predictions, scores and backtest of scored rows. */
@@ -43,6 +46,8 @@ export interface ScoredRows {
   report: ClassificationReport;
   backtest: BacktestResult;
   summary: BacktestSummary;
+  /** Label and economic skill of the scored rows against their nulls (ADR-028). */
+  verdict: Verdict;
 }
 
 /**
@@ -92,7 +97,31 @@ export function scoreRows(input: ScoreRowsInput): ScoredRows {
     costs: input.trading.costs,
     market: input.trading.market,
   });
-  return { rows: sel.index, proba, y, report, backtest: r, summary: backtestSummary(r, input.intervalMs) };
+  const verdict = computeVerdict({
+    yTrue: y,
+    yPred: argmaxProba(proba),
+    exposure: {
+      open: input.bars.open,
+      close: input.bars.close,
+      fundingRate: input.bars.fundingRate,
+      firstBar: sel.index[0],
+      position: r.position,
+      equity: r.equity,
+    },
+    attribution: r.attribution,
+    netReturn: r.metrics.totalReturn,
+    horizon: labels.horizon,
+    seed: input.seed,
+  });
+  return {
+    rows: sel.index,
+    proba,
+    y,
+    report,
+    backtest: r,
+    summary: backtestSummary(r, input.intervalMs),
+    verdict,
+  };
 }
 
 /**

@@ -111,6 +111,7 @@ export function holdoutStage(input: HoldoutStageInput): Promise<HoldoutResult> {
       bars: input.bars,
       intervalMs: input.intervalMs,
       trading: input.cfg,
+      seed: input.cfg.seed,
     });
     const text = holdoutText(start, end, true, opens);
     run.setHoldout({
@@ -121,7 +122,7 @@ export function holdoutStage(input: HoldoutStageInput): Promise<HoldoutResult> {
       text,
       bars: lockbox.bars,
       rows: scored.rows.length,
-      metrics: { ...metricsFromReport(scored.report), backtest: scored.summary },
+      metrics: { ...metricsFromReport(scored.report), backtest: scored.summary, verdict: scored.verdict },
     });
     await writeJsonAtomic(join(run.dir, "holdout_backtest.json"), {
       strategy,

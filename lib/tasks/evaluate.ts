@@ -85,6 +85,7 @@ export async function main(args: string[], out: (line: string) => void = console
       `total return ${(m.totalReturn * 100).toFixed(2)} %, Sharpe ${m.sharpe.toFixed(2)}, ` +
       `max drawdown ${(m.maxDrawdown * 100).toFixed(2)} %, trades ${s.backtest.trades.length}`,
   );
+  out(`verdict: ${s.verdict.text}`);
   return 0;
 }
 

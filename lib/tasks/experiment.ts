@@ -78,6 +78,7 @@ export async function main(args: string[], out: (line: string) => void = console
           (s.backtest.metrics.totalReturn * 100).toFixed(2)
         } %, Sharpe ${s.backtest.metrics.sharpe.toFixed(2)}, trades ${s.backtest.trades.length}`,
       );
+      out(`hold-out verdict: ${s.verdict.text}`);
     }
   }
   // issue #11 (ADR-028): rows kept/dropped, warnings, the guard, and the verdict against same-metric nulls
