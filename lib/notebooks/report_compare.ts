@@ -11,7 +11,7 @@ import { type Chart, dotChart, overlayChart } from "../plots/mod.ts";
 import type { RunComparison } from "../experiments/compare.ts";
 import * as aq from "arquero";
 import { CandlelabError } from "../util/errors.ts";
-import { fmtNum, fmtPValue } from "./report_format.ts";
+import { fmtPValue } from "./report_format.ts";
 import { type TableView, tableView } from "./table_view.ts";
 import type { ReportRecord } from "./report_verdict.ts";
 
