@@ -60,10 +60,10 @@ async function _realShapes() {
 }
 
 /**
- * `rows` hourly bars with no predictable returns: `shuffled` draws whole bar shapes of the bundled BTC data
+ * `rows` bars (hourly unless `intervalMs` says otherwise) with no predictable returns: `shuffled` draws whole bar shapes of the bundled BTC data
  * (with replacement, seeded; demeaned log returns), `random_walk` draws Gaussian log returns (sd 0.6 %).
  */
-export async function nullBars(kind: NullKind, rows: number, seed: number): Promise<Bars> {
+export async function nullBars(kind: NullKind, rows: number, seed: number, intervalMs = H): Promise<Bars> {
   const rand = mulberry32(seed);
   const g = _gauss(rand);
   const shapes = kind === "shuffled" ? await _realShapes() : undefined;
@@ -78,7 +78,7 @@ export async function nullBars(kind: NullKind, rows: number, seed: number): Prom
   let p = 30000;
   const t0 = Date.UTC(2023, 0, 1);
   for (let i = 0; i < rows; i++) {
-    b.timestamp[i] = t0 + i * H;
+    b.timestamp[i] = t0 + i * intervalMs;
     b.open[i] = p;
     let r: number, up: number, down: number, vol: number;
     if (shapes) {

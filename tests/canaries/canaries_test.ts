@@ -205,6 +205,40 @@ Deno.test("canaries: with 4h mark and spot files the perpetual strategy refuses 
   }
 });
 
+Deno.test("canaries: on 15m candles with 1h mark and spot files the perpetual strategy refuses or shows no edge", async () => {
+  const root = await makeCanaryProject();
+  try {
+    const bars = await nullBars("random_walk", ROWS, 6, 15 * 60_000);
+    const perp = perpSeries(bars, 6);
+    const d = "data/raw/binance_BTC_USDT";
+    const cols = (b: typeof bars) => ({ ...b }) as unknown as Record<string, Float64Array>;
+    await writeSeries(root, `${d}_perp_15m.parquet`, cols(bars));
+    await writeSeries(root, `${d}_perp_8h_funding.parquet`, perp.funding);
+    await writeSeries(root, `${d}_perp_1h_mark.parquet`, cols(coarsen(perp.mark, 4)));
+    await writeSeries(root, `${d}_spot_1h.parquet`, cols(coarsen(perp.spot, 4)));
+    for (const file of STRATEGIES.filter((f) => /perp/.test(f))) {
+      for (const [name, label] of Object.entries(LABELS)) {
+        const what = `15m candles, 1h mark/spot ${file.replace(/\.yaml$/, "")} ${name}`;
+        const cfg = _config(file, label, false, (c) => {
+          (c.data as { paths: Record<string, string> }).paths.candles = `${d}_perp_15m.parquet`;
+        });
+        let r: ExperimentResult;
+        try {
+          r = await _run(root, cfg);
+        } catch (err) {
+          assert.ok(err instanceof CandlelabError, String(err));
+          SUMMARY.push(`${what.padEnd(58)} refused: ${(err as Error).message.split("\n")[0].slice(0, 160)}`);
+          continue;
+        }
+        _summary(what, r);
+        assertNoEdge(r.verdict, what);
+      }
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 // Deliberately biased: the next bar's return (a negative shift). Lives here, never in the registry.
 const peekNext = defineFeature({
   name: "peek_next",
