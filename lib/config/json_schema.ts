@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ExperimentConfigSchema } from "../experiments/config.ts";
 import { FeatureSetSchema } from "../features/config.ts";
 import { LabelSpecSchema } from "../labels/config.ts";
+import { SweepConfigSchema } from "../sweeps/config.ts";
 
 /** Config kinds: schema file name -> zod schema and the YAML files it describes. */
 export const CONFIG_SCHEMAS: Record<string, { schema: z.ZodType; glob: string; title: string }> = {
@@ -25,6 +26,11 @@ export const CONFIG_SCHEMAS: Record<string, { schema: z.ZodType; glob: string; t
     schema: LabelSpecSchema,
     glob: "configs/labels/*.yaml",
     title: "Candlelab label spec",
+  },
+  "sweep.schema.json": {
+    schema: SweepConfigSchema,
+    glob: "configs/sweeps/*.yaml",
+    title: "Candlelab parameter sweep",
   },
 };
 

@@ -46,7 +46,7 @@ export function workerCommand(): { cmd: string; args: string[] } {
       "run",
       "--no-prompt",
       `--config=${repo}/deno.json`,
-      `--allow-read=.,${repo}`,
+      `--allow-read=.,${repo},/proc/self/exe,/usr/bin/ldd`,
       "--allow-write=data/cache",
       `--allow-ffi=${repo}/node_modules`,
       "--allow-run=git",

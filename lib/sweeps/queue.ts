@@ -71,14 +71,23 @@ export function redisOptions(url: string): RedisOptions {
  * ```
  */
 export async function checkRedis(url: string): Promise<string> {
+  const opts = redisOptions(url);
+  const host = `${opts.host}:${opts.port}`;
+  if ((await Deno.permissions.query({ name: "net", host })).state !== "granted") {
+    throw new CandlelabError(
+      `Cannot reach Redis at ${url}: this process may not connect to ${host} (the deno tasks allow 127.0.0.1, ` +
+        `localhost and redis); run the task's command with --allow-net=${host} instead (see docs/sweeps.md)`,
+    );
+  }
   const r = new Redis({
-    ...redisOptions(url),
+    ...opts,
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  r.on("error", () => {});
+  let cause: Error | null = null;
+  r.on("error", (e: Error) => (cause ??= e));
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const info = await Promise.race([
@@ -94,7 +103,7 @@ export async function checkRedis(url: string): Promise<string> {
   } catch (err) {
     throw new CandlelabError(
       `Cannot reach Redis at ${url}: ${
-        (err as Error).message
+        (cause ?? err as Error).message
       }; start it (redis-server --port <port>, or docker compose up redis) or fix --queue`,
     );
   } finally {

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { CandlelabError } from "../util/errors.ts";
 import type { SweepPlan } from "./plan.ts";
+import { loadQueue } from "./load_queue.ts";
 import { runPool } from "./pool.ts";
 import { progressEvent, type SweepProgressEvent } from "./progress.ts";
 import { type RecordedTrial, recordTrial, trialRuns } from "./record.ts";
@@ -38,6 +39,8 @@ export interface SweepRunSummary {
   /** Sum over the recorded trials of runExperiment's seconds, and of the worker's whole-trial seconds. */
   experimentSeconds: number;
   workerSeconds: number;
+  /** Seconds this process spent recording outcomes (registry import + run folder). */
+  recordSeconds: number;
 }
 
 /**
@@ -78,7 +81,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions = {}): 
     datasets: t.datasets,
   }));
   const recorded: RecordedTrial[] = [];
-  let failed = 0, experimentSeconds = 0, workerSeconds = 0;
+  let failed = 0, experimentSeconds = 0, workerSeconds = 0, recordSeconds = 0;
   const seen = new Set<string>();
   const report = () =>
     options.onProgress?.(progressEvent({
@@ -92,7 +95,9 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions = {}): 
   const onOutcome = async (o: TrialOutcome) => {
     if (o.sweepId !== plan.id || seen.has(o.trialId)) return; // each trial recorded once
     seen.add(o.trialId);
+    const r0 = performance.now();
     const rec = await recordTrial(o, roots);
+    recordSeconds += (performance.now() - r0) / 1000;
     recorded.push(rec);
     if (rec.status !== "ok") failed++;
     experimentSeconds += o.experimentSeconds;
@@ -101,7 +106,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions = {}): 
     report();
   };
   if (options.queue) {
-    const { runQueue } = await import("./queue.ts");
+    const { runQueue } = await loadQueue();
     await runQueue(jobs, { url: options.queue, onOutcome });
   } else {
     await runPool(jobs, {
@@ -119,5 +124,6 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions = {}): 
     seconds: (performance.now() - t0) / 1000,
     experimentSeconds,
     workerSeconds,
+    recordSeconds,
   };
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { loadQueue } from "../sweeps/load_queue.ts";
 import { createWorkerMemo } from "../sweeps/memo.ts";
 import { readLines, RESULT_PREFIX } from "../sweeps/lines.ts";
 import type { WorkerReply } from "../sweeps/pool.ts";
@@ -49,7 +50,7 @@ export async function main(args: string[], out: (line: string) => void = console
     out(`Cannot start a sweep worker: --queue redis://host:port is required; ${_USAGE}`);
     return 2;
   }
-  const { runQueueWorker } = await import("../sweeps/queue.ts");
+  const { runQueueWorker } = await loadQueue();
   await runQueueWorker({
     url: v.queue,
     lockDurationMs: v["lock-ms"] ? Number(v["lock-ms"]) : undefined,
