@@ -296,3 +296,28 @@ Deno.test("a lockbox that moved later than an earlier opening warns; one that mo
     b.warnings.join("\n"),
   );
 });
+
+Deno.test("time-based walk-forward through the pipeline: fold periods as dates in run.json", async () => {
+  const root = await project();
+  const cfg = config((c) => {
+    c.validation = { scheme: "walk_forward", train: "60d", test: "30d", step: "30d", window: "rolling" };
+  });
+  const r = await runExperiment(cfg, {
+    projectRoot: root,
+    progress: silentProgress,
+    persistState: false,
+    makeModel: () => new ClassPrior(),
+  });
+  const folds = (await readRunRecord(`${r.runDir}/run.json`)).metrics.folds;
+  assert.ok(folds.length >= 2);
+  const H = 3_600_000, D = 24 * H;
+  for (const [i, f] of folds.entries()) {
+    const [ts, te, tr0, tr1] = [f.test_start, f.test_end, f.train_start, f.train_end].map((x) =>
+      Date.parse(x as string)
+    );
+    if (i < folds.length - 1) assert.equal(te - ts, 30 * D - H); // a whole 30-day window of hourly rows
+    assert.ok(tr1 < ts && ts - tr0 <= 60 * D); // rolling: only the last 60 days before the test window
+    if (i > 0) assert.equal(ts, Date.parse(folds[i - 1].test_start as string) + 30 * D);
+  }
+  assert.ok(Date.parse(folds[folds.length - 1].test_end as string) < Date.parse("2024-01-01"));
+});
