@@ -219,5 +219,9 @@ export function _renderPlot(
 
 /** Default axis options shared by the charts: readable UTC time ticks, grid lines. */
 export function _timeAxis(label: string | undefined): Record<string, unknown> {
-  return { type: "utc", label: label ?? "time (UTC)", grid: true, ticks: 6 };
+  // the axis label sits below the two-line ticks ("Jan" over "2024"), not beside the last of them
+  return { type: "utc", label: label ?? "time (UTC)", grid: true, ticks: 6, labelOffset: 40 };
 }
+
+/** Bottom margin of charts with a time axis (room for two-line ticks and the label under them). */
+export const _TIME_AXIS_MARGIN = 46;

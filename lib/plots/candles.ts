@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Chart } from "./chart.ts";
-import { _renderPlot, _timeAxis, type ChartOptions } from "./_render.ts";
+import { _renderPlot, _TIME_AXIS_MARGIN, _timeAxis, type ChartOptions } from "./_render.ts";
 import { _column, type ChartData } from "./_columns.ts";
 import { CandlelabError } from "../util/errors.ts";
 
@@ -54,6 +54,7 @@ export function candleChart(data: ChartData, options: CandleChartOptions): Chart
   }));
   return _renderPlot({
     x: _timeAxis(options.xLabel),
+    marginBottom: _TIME_AXIS_MARGIN,
     y: { label: options.yLabel ?? "price", grid: true },
     color: { domain: ["up", "down"], range: ["#26a269", "#c01c28"] },
     marks: [

@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Chart } from "./chart.ts";
-import { _renderPlot, _timeAxis, type ChartOptions, SERIES_COLORS } from "./_render.ts";
+import { _renderPlot, _TIME_AXIS_MARGIN, _timeAxis, type ChartOptions, SERIES_COLORS } from "./_render.ts";
 import { _column, type ChartData } from "./_columns.ts";
 
 /** Options of {@link lineChart}. */
@@ -131,6 +131,7 @@ export function overlayChart(
   return _renderPlot(
     {
       x: _timeAxis(options.xLabel),
+      marginBottom: _TIME_AXIS_MARGIN,
       y: {
         type: options.logY ? "log" : "linear",
         label: options.yLabel ?? names.join(", "),
