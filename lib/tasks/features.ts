@@ -9,7 +9,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { loadBars, loadPerpetual, writeParquet } from "../data/mod.ts";
+import { formatInterval, inferIntervalMs, loadBars, loadPerpetual, writeParquet } from "../data/mod.ts";
+import { joinPointInTime } from "../data/point_in_time.ts";
 import { sha256File } from "../util/hash.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { loadFeatureSetSpec } from "../features/config.ts";
@@ -52,16 +53,27 @@ async function main(argv: string[]): Promise<void> {
   const label = values.label ? await loadLabelSpec(values.label) : undefined;
   const sources = [input, values.funding, values.mark, values.spot].filter((x): x is string => !!x);
   let table = values.funding
-    ? (await loadPerpetual({ candles: input, funding: values.funding, mark: values.mark! })).table
+    ? (await loadPerpetual({
+      candles: input,
+      funding: values.funding,
+      mark: values.mark!,
+      spot: values.spot,
+    }))
+      .table
     : (await loadBars(input)).table;
-  if (values.spot) {
+  if (values.spot && !values.funding) {
+    // the one point-in-time join (ADR-027): a row sees the spot close known by its own close, never later
     const spot = (await loadBars(values.spot)).table;
     const st = float64Column(spot, "timestamp");
-    const sc = float64Column(spot, "close");
-    const byTime = new Map<number, number>();
-    for (let i = 0; i < st.length; i++) byTime.set(st[i], sc[i]);
     const ts = float64Column(table, "timestamp");
-    table = table.assign({ spot_close: ts.map((t) => byTime.get(t) ?? NaN) });
+    const { columns } = joinPointInTime({ timestamp: ts, intervalMs: inferIntervalMs(ts) }, {
+      name: "spot",
+      kind: "bars",
+      interval: formatInterval(inferIntervalMs(st)),
+      timestamp: st,
+      values: { spot_close: float64Column(spot, "close") },
+    });
+    table = table.assign({ spot_close: columns.spot_close });
   }
   const market = values.funding ? "perpetual" as const : undefined;
   const allocator = hugePageAllocator(); // undefined without --allow-ffi or off Linux
