@@ -48,6 +48,17 @@ export {
   type MarketLoadOptions,
   type PerpetualPaths,
 } from "./market.ts";
+export {
+  assertPointInTime,
+  type AuxSeries,
+  checkPointInTime,
+  type JoinInfo,
+  joinPointInTime,
+  type JoinSummary,
+  joinSummary,
+  type PointInTimeReport,
+  rowsWithoutAux,
+} from "./point_in_time.ts";
 export { resample, type ResampleOptions } from "./resample.ts";
 export {
   buildMetadata,
