@@ -58,11 +58,20 @@ export const HistGradientBoostingParamsSchema = z.strictObject({
   l2: z.number().min(0).default(1).describe("L2 penalty on leaf values"),
   featureFraction: z.number().gt(0).lte(1).default(1).describe("features sampled per tree"),
   rowFraction: z.number().gt(0).lte(1).default(1).describe("rows sampled per round, without replacement"),
+  earlyStopping: z
+    .strictObject({
+      validationFraction: z.number().gt(0).lt(1).default(0.1).describe("last rows (time order) held out"),
+      patience: z.int().min(1).default(10).describe("rounds without a lower validation loss before stopping"),
+    })
+    .optional()
+    .describe(
+      "absent = grow every round; else hold out the training set's most recent rows and keep the rounds with the lowest validation log-loss",
+    ),
   classWeight: _classWeight,
   ..._binning,
   ..._common,
   nWorkers: z.int().min(1).max(64).default(2).describe(
-    "workers growing a round's class trees; results do not depend on it",
+    "worker threads (each builds the histograms of a block of features); results do not depend on it",
   ),
 });
 /** Parsed gradient boosting parameters. */

@@ -1,7 +1,9 @@
 /**
  * Candlelab's histogram gradient-boosted trees for k classes: softmax loss, one tree per class per round,
  * learning rate, best-first leaves with depth / leaf / hessian limits, L2 on leaf values, feature and row
- * subsampling (seeded per round and tree), class weights. Fits in the calling thread.
+ * subsampling (seeded per round and tree), class weights, optional early stopping on the most recent rows.
+ * With `nWorkers` > 1 the round loop runs in the workers of a `WorkerPool` (`boosting_engine.ts`); the
+ * model is bit-identical for any number of workers. See ADR-015 and ADR-029.
  *
  * @module
  */
@@ -15,20 +17,29 @@ import {
   resolveClassWeights,
 } from "./config.ts";
 import { checkFitInput, checkPredictInput, notFittedError } from "./check.ts";
-import { binTrainingData } from "./binning.ts";
-import {
-  addBinnedTreeOutput,
-  type BoostingTreeParams,
-  type BoostingTreeResult,
-  buildBoostingTree,
-} from "./boosting_tree.ts";
-import type { BinnedData } from "./binning.ts";
+import { type BinnedData, binRows, computeBinEdges } from "./binning.ts";
+import { candidateSlots } from "./boosting_tree.ts";
+import { type BoostingJob, type BoostingOutcome, runBoosting } from "./boosting_engine.ts";
 import { addTreeOutput, type FlatTree, type FlatTreeJSON, treeFromJSON, treeToJSON } from "./tree.ts";
-import { createRng, deriveSeed } from "./rng.ts";
+import { deriveSeed } from "./rng.ts";
 import { argmaxRows, checkModelJSON, namedImportance, normaliseImportance } from "./common.ts";
+import { runTasks, WorkerPool } from "./worker_pool.ts";
+import type { BoostingWorkerRequest } from "./hist_gradient_boosting_worker.ts";
 
 const _KIND = "hist_gradient_boosting";
 const _FORMAT_VERSION = 1;
+const _WORKER = new URL("./hist_gradient_boosting_worker.ts", import.meta.url);
+
+/** What early stopping decided (in the model JSON, so it reaches the registry's artifact). */
+export interface EarlyStoppingRecord {
+  /** The last rows of the training set (in time order) held out to measure the validation loss. */
+  validationRows: number;
+  /** Rounds grown before stopping, and kept (the count with the lowest validation loss). */
+  roundsRun: number;
+  roundsKept: number;
+  /** Weighted mean multiclass log-loss on the validation rows after 0, 1, ... rounds. */
+  validationLoss: number[];
+}
 
 interface _Fitted {
   featureNames: string[];
@@ -36,6 +47,7 @@ interface _Fitted {
   /** Round-major: tree `r * nClasses + c` adds to class c. */
   trees: FlatTree[];
   importance: number[];
+  earlyStopping?: EarlyStoppingRecord;
 }
 
 /** A fitted boosting model as JSON. */
@@ -47,6 +59,8 @@ export interface HistGradientBoostingJSON extends ModelJSON {
   init: number[];
   importance: number[];
   trees: FlatTreeJSON[];
+  /** Present when the model was fitted with `earlyStopping`. */
+  earlyStopping?: EarlyStoppingRecord;
 }
 
 /**
@@ -72,7 +86,13 @@ export class HistGradientBoosting implements Estimator {
     this.params = Object.freeze(parseParams(HistGradientBoostingParamsSchema, params, _KIND));
   }
 
-  /** Learns the ensemble; with `nWorkers` > 1 the class trees of each round grow in parallel workers. */
+  /**
+   * Learns the ensemble. With `nWorkers` > 1 the rounds run in the workers of `options.pool` (or of a private
+   * pool closed before returning), each building the histograms of a block of features; the model is the
+   * same for any number of workers. With `earlyStopping`, the last `validationFraction` of the rows (in
+   * time order) are held out of the fit and the rounds stop after `patience` rounds without a lower
+   * validation log-loss; the rounds with the lowest loss are kept.
+   */
   async fit(
     X: FeatureMatrix,
     y: Int32Array,
@@ -84,82 +104,71 @@ export class HistGradientBoosting implements Estimator {
     const classW = resolveClassWeights(p.classWeight, y, K, weights);
     const rowW = new Float64Array(n);
     for (let i = 0; i < n; i++) rowW[i] = (weights ? weights[i] : 1) * classW[y[i]];
-    const nWorkers = Math.min(p.nWorkers, K);
-    const shared = nWorkers > 1;
-    // Workers load their module while this thread bins the data.
-    const workers = shared ? _spawnWorkers(nWorkers) : [];
-    try {
-      const data = binTrainingData(X.columns, y, rowW, K, p, shared);
-      const f64 = (len: number) =>
-        shared ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len);
-      const grads = Array.from({ length: K }, () => f64(n));
-      const hess = Array.from({ length: K }, () => f64(n));
-      const sampleBuf = shared ? new Int32Array(new SharedArrayBuffer(n * 4)) : new Int32Array(n);
-      const treeParams: BoostingTreeParams = {
-        maxDepth: p.maxDepth,
-        maxLeaves: p.maxLeaves,
-        minSamplesLeaf: p.minSamplesLeaf,
-        minHessian: p.minHessian,
-        l2: p.l2,
-        learningRate: p.learningRate,
-      };
-      const pool = shared
-        ? _boostingPool(workers, { data, grads, hess, sample: sampleBuf, params: treeParams })
-        : null;
-
-      // Initial scores: log of the weighted class priors.
-      const prior = new Float64Array(K);
-      let total = 0;
-      for (let i = 0; i < n; i++) prior[y[i]] += rowW[i], total += rowW[i];
-      const init = Array.from(prior, (v) => Math.log(Math.max(v / total, 1e-12)));
-      const raw = new Float64Array(n * K);
-      for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) raw[i * K + c] = init[c];
-
-      const nSample = Math.max(1, Math.round(p.rowFraction * n));
-      const nFeat = Math.max(1, Math.round(p.featureFraction * F));
-      const trees: FlatTree[] = [];
-      const gainSum = new Float64Array(F);
-      const prob = new Float64Array(K);
-      for (let r = 0; r < p.nRounds; r++) {
-        const sample = _sampleRows(deriveSeed(p.seed, 2 * r), n, nSample);
-        sampleBuf.set(sample);
-        for (let s = 0; s < sample.length; s++) {
-          const i = sample[s];
-          let mx = -Infinity;
-          for (let c = 0; c < K; c++) mx = Math.max(mx, raw[i * K + c]);
-          let z = 0;
-          for (let c = 0; c < K; c++) z += prob[c] = Math.exp(raw[i * K + c] - mx);
-          const wi = rowW[i];
-          for (let c = 0; c < K; c++) {
-            const pc = prob[c] / z;
-            grads[c][i] = wi * (pc - (y[i] === c ? 1 : 0));
-            hess[c][i] = wi * Math.max(pc * (1 - pc), 1e-16);
-          }
-        }
-        const feats = Array.from(
-          { length: K },
-          (_, c) => _sampleFeatures(deriveSeed(p.seed, 2 * (r * K + c) + 1), F, nFeat),
-        );
-        const results = pool
-          ? await pool.round(sample.length, feats)
-          : feats.map((fs, c) => buildBoostingTree(data, sample, grads[c], hess[c], fs, treeParams));
-        for (let c = 0; c < K; c++) {
-          for (let f = 0; f < F; f++) gainSum[f] += results[c].gain[f];
-          addBinnedTreeOutput(results[c].tree, data.rows, data.stride, n, raw, K, c);
-          trees.push(results[c].tree);
-        }
-        options.onProgress?.(r + 1, p.nRounds);
-      }
-      this.#fitted = {
-        featureNames: [...X.names],
-        init,
-        trees,
-        importance: normaliseImportance(Array.from(gainSum)),
-      };
-      return this;
-    } finally {
-      for (const w of workers) w.terminate();
+    const es = p.earlyStopping;
+    const nVal = es ? Math.floor(n * es.validationFraction) : 0;
+    if (es && (nVal < 1 || n - nVal < 2)) {
+      throw new CandlelabError(
+        `Cannot fit ${_KIND}: earlyStopping.validationFraction ${es.validationFraction} of ${n} rows leaves ` +
+          `${nVal} validation and ${
+            n - nVal
+          } fitting rows; give more rows, change the fraction or drop earlyStopping`,
+      );
     }
+    const nThreads = Math.max(1, Math.min(p.nWorkers, F));
+    let out: BoostingOutcome;
+    if (nThreads === 1) {
+      const job = _makeJob(X, y, rowW, nVal, p, 1, (_name, bytes) => new ArrayBuffer(bytes));
+      out = runBoosting(job, 0, (r) => options.onProgress?.(r, p.nRounds));
+    } else {
+      const pool = options.pool ?? new WorkerPool();
+      try {
+        out = await pool.run(_WORKER, nThreads, async (workers) => {
+          const job = _makeJob(
+            X,
+            y,
+            rowW,
+            nVal,
+            p,
+            nThreads,
+            (name, bytes) => pool.scratch(`gbt.${name}`, bytes),
+          );
+          let result: BoostingOutcome | null = null;
+          await runTasks(workers, {
+            count: nThreads,
+            inFlight: 1,
+            send: (w, task) => {
+              const msg: BoostingWorkerRequest = { type: "fit", task, job, progress: !!options.onProgress };
+              w.postMessage(msg);
+            },
+            onDone: (r) => {
+              if (r.task === 0) result = r as unknown as BoostingOutcome;
+            },
+            onProgress: (m) => options.onProgress?.(m.done as number, p.nRounds),
+            action: `fit ${_KIND}`,
+          });
+          return result!;
+        });
+      } finally {
+        if (!options.pool) pool.close();
+      }
+    }
+    this.#fitted = {
+      featureNames: [...X.names],
+      init: _prior(y, rowW, n - nVal, K),
+      trees: out.trees,
+      importance: normaliseImportance(Array.from(out.gain)),
+      ...(es
+        ? {
+          earlyStopping: {
+            validationRows: nVal,
+            roundsRun: out.roundsRun,
+            roundsKept: out.roundsKept,
+            validationLoss: out.validationLoss,
+          },
+        }
+        : {}),
+    };
+    return this;
   }
 
   /** Softmax of the summed scores, n x nClasses. */
@@ -202,6 +211,7 @@ export class HistGradientBoosting implements Estimator {
       init: [...f.init],
       importance: [...f.importance],
       trees: f.trees.map(treeToJSON),
+      ...(f.earlyStopping ? { earlyStopping: structuredClone(f.earlyStopping) } : {}),
     };
   }
 
@@ -236,6 +246,7 @@ export class HistGradientBoosting implements Estimator {
       init: [...j.init],
       trees: j.trees.map((t) => treeFromJSON(t, nF)),
       importance: [...j.importance],
+      ...(j.earlyStopping ? { earlyStopping: structuredClone(j.earlyStopping) } : {}),
     };
     return model;
   }
@@ -246,71 +257,82 @@ export class HistGradientBoosting implements Estimator {
   }
 }
 
-function _sampleRows(seed: number, n: number, k: number): Int32Array {
-  if (k >= n) return Int32Array.from({ length: n }, (_, i) => i);
-  const rng = createRng(seed), out = new Int32Array(k);
-  // Selection sampling keeps rows in time order and draws each subset with equal probability.
-  for (let i = 0, need = k, o = 0; i < n && need > 0; i++) {
-    if (rng.next() * (n - i) < need) out[o++] = i, need--;
+/** Initial scores: log of the weighted class priors of the first `n` rows. */
+function _prior(y: Int32Array, rowW: Float64Array, n: number, K: number): number[] {
+  const prior = new Float64Array(K);
+  let total = 0;
+  for (let i = 0; i < n; i++) prior[y[i]] += rowW[i], total += rowW[i];
+  return Array.from(prior, (v) => Math.log(Math.max(v / total, 1e-12)));
+}
+
+/**
+ * The shared state of one fit: the first `n - nVal` rows binned (edges from them) for fitting, the last
+ * `nVal` binned with the same edges for validation; buffers from `alloc` (pool scratch memory for workers).
+ */
+function _makeJob(
+  X: FeatureMatrix,
+  y: Int32Array,
+  rowW: Float64Array,
+  nVal: number,
+  p: HistGradientBoostingParams,
+  nThreads: number,
+  alloc: (name: string, bytes: number) => ArrayBufferLike,
+): BoostingJob {
+  const K = p.nClasses, F = X.columns.length, n = X.nRows - nVal;
+  const stride = Math.ceil((F + 1) / 4) * 4;
+  const fitCols = X.columns.map((c) => c.subarray(0, n));
+  const edges = computeBinEdges(fitCols, p.maxBins, p.binSampleRows, deriveSeed(p.seed, 0x5eed));
+  const f64 = (name: string, len: number) => new Float64Array(alloc(name, len * 8), 0, len);
+  const rows = binRows(fitCols, edges, stride, alloc("rows", n * stride));
+  for (let i = 0; i < n; i++) rows[i * stride + F] = y[i];
+  const rowWeight = f64("weight", n);
+  rowWeight.set(rowW.subarray(0, n));
+  const data: BinnedData = {
+    rows,
+    stride,
+    nRows: n,
+    nFeatures: F,
+    nClasses: K,
+    nBins: Int32Array.from(edges, (e) => e.length + 1),
+    edges,
+    rowWeight,
+  };
+  let val: BoostingJob["val"] = null;
+  if (nVal > 0) {
+    const valCols = X.columns.map((c) => c.subarray(n, n + nVal));
+    const vrows = binRows(valCols, edges, stride, alloc("val.rows", nVal * stride));
+    for (let i = 0; i < nVal; i++) vrows[i * stride + F] = y[n + i];
+    const weight = f64("val.weight", nVal);
+    weight.set(rowW.subarray(n, n + nVal));
+    val = { rows: vrows, nRows: nVal, weight, raw: f64("val.raw", nVal * K), loss: f64("val.loss", nVal) };
   }
-  return out;
-}
-
-function _sampleFeatures(seed: number, F: number, k: number): Int32Array {
-  if (k >= F) return Int32Array.from({ length: F }, (_, i) => i);
-  return _sampleRows(seed, F, k);
-}
-
-function _spawnWorkers(n: number): Worker[] {
-  return Array.from(
-    { length: n },
-    () => new Worker(new URL("./hist_gradient_boosting_worker.ts", import.meta.url), { type: "module" }),
-  );
-}
-
-interface _Pool {
-  round(nSample: number, feats: Int32Array[]): Promise<BoostingTreeResult[]>;
-}
-
-function _boostingPool(
-  workers: Worker[],
-  init: {
-    data: BinnedData;
-    grads: Float64Array[];
-    hess: Float64Array[];
-    sample: Int32Array;
-    params: BoostingTreeParams;
-  },
-): _Pool {
-  for (const w of workers) w.postMessage({ type: "init", ...init });
+  const shared = nThreads > 1;
   return {
-    round: (nSample, feats) =>
-      new Promise<BoostingTreeResult[]>((resolve, reject) => {
-        const K = feats.length, out = new Array<BoostingTreeResult>(K);
-        let next = 0, done = 0, failed = false;
-        const fail = (why: string) => {
-          if (!failed) {
-            failed = true, reject(new CandlelabError(`Cannot fit ${_KIND}: a tree worker failed: ${why}`));
-          }
-        };
-        const send = (w: Worker) => {
-          const c = next++;
-          w.postMessage({ type: "tree", c, nSample, feats: feats[c] });
-        };
-        for (const w of workers) {
-          w.onerror = (e) => {
-            e.preventDefault();
-            fail(e.message);
-          };
-          w.onmessage = (e: MessageEvent) => {
-            const msg = e.data;
-            if (msg.type === "error") return fail(msg.message);
-            out[msg.c] = { tree: msg.tree, gain: msg.gain };
-            if (++done === K) resolve(out);
-            else if (next < K && !failed) send(w);
-          };
-        }
-        for (const w of workers) if (next < K) send(w);
-      }),
+    data,
+    grad: f64("grad", K * n),
+    hess: f64("hess", K * n),
+    raw: f64("raw", K * n),
+    init: Float64Array.from(_prior(y, rowW, n, K)),
+    val,
+    params: {
+      maxDepth: p.maxDepth,
+      maxLeaves: p.maxLeaves,
+      minSamplesLeaf: p.minSamplesLeaf,
+      minHessian: p.minHessian,
+      l2: p.l2,
+      learningRate: p.learningRate,
+      nRounds: p.nRounds,
+      rowFraction: p.rowFraction,
+      featureFraction: p.featureFraction,
+      seed: p.seed,
+      patience: p.earlyStopping?.patience ?? 0,
+    },
+    nThreads,
+    cand: new Float64Array(
+      shared
+        ? new SharedArrayBuffer(candidateSlots(nThreads) * 8)
+        : new ArrayBuffer(candidateSlots(nThreads) * 8),
+    ),
+    sync: new Int32Array(shared ? new SharedArrayBuffer(16) : new ArrayBuffer(16)),
   };
 }

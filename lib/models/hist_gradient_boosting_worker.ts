@@ -1,52 +1,37 @@
 /**
- * Worker of the histogram gradient boosting: receives the binned data and the shared gradient, hessian and
- * row-sample buffers once, then grows the class trees it is asked for each round.
+ * Worker of the histogram gradient boosting, kept alive by a `WorkerPool` across fits. A `fit` task makes
+ * it thread `task` of the job's round loop (`boosting_engine.ts`); the job's buffers are views of
+ * SharedArrayBuffers and the threads meet at a barrier on shared memory. Thread 0 answers with the trees and
+ * posts `{ type: "progress", done }` after each round; the others answer with nothing. A failing thread
+ * marks the job failed so the others stop at their next barrier instead of waiting forever.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
-import type { BinnedData } from "./binning.ts";
-import { type BoostingTreeParams, buildBoostingTree } from "./boosting_tree.ts";
+import { abortJob, type BoostingJob, runBoosting } from "./boosting_engine.ts";
 import { treeBuffers } from "./tree.ts";
+import { serveWorker, type WorkerAnswer } from "./worker_pool.ts";
 
-/** Messages the worker accepts. */
-export type BoostingWorkerRequest =
-  | {
-    type: "init";
-    data: BinnedData;
-    grads: Float64Array[];
-    hess: Float64Array[];
-    sample: Int32Array;
-    params: BoostingTreeParams;
+/** Messages the worker accepts (answered with `{ type: "done", task, ... }`). */
+export type BoostingWorkerRequest = { type: "fit"; task: number; job: BoostingJob; progress: boolean };
+
+function _handle(msg: BoostingWorkerRequest): WorkerAnswer | undefined {
+  if (msg.type !== "fit") {
+    throw new Error(`unknown message type ${JSON.stringify((msg as { type?: unknown }).type)}`);
   }
-  | { type: "tree"; c: number; nSample: number; feats: Int32Array };
-
-function _serve(
-  scope: { onmessage: ((e: MessageEvent) => void) | null; postMessage: typeof postMessage },
-): void {
-  let init: Extract<BoostingWorkerRequest, { type: "init" }> | null = null;
-  scope.onmessage = (e: MessageEvent<BoostingWorkerRequest>) => {
-    const msg = e.data;
-    try {
-      if (msg.type === "init") {
-        init = msg;
-        return;
-      }
-      if (init === null) throw new Error("tree requested before init");
-      const { tree, gain } = buildBoostingTree(
-        init.data,
-        init.sample.subarray(0, msg.nSample),
-        init.grads[msg.c],
-        init.hess[msg.c],
-        msg.feats,
-        init.params,
-      );
-      const transfer = [...treeBuffers(tree), gain.buffer as ArrayBuffer];
-      scope.postMessage({ type: "tree", c: msg.c, tree, gain }, { transfer });
-    } catch (err) {
-      scope.postMessage({ type: "error", message: (err as Error).stack ?? String(err) });
-    }
-  };
+  const { job, task } = msg;
+  try {
+    const onRound = msg.progress ? (done: number) => self.postMessage({ type: "progress", done }) : undefined;
+    const out = runBoosting(job, task, onRound);
+    if (task !== 0) return { reply: {} };
+    return {
+      reply: { ...out },
+      transfer: [...out.trees.flatMap(treeBuffers), out.gain.buffer as ArrayBuffer],
+    };
+  } catch (err) {
+    abortJob(job.sync);
+    throw err;
+  }
 }
 
-_serve(self as unknown as Parameters<typeof _serve>[0]);
+serveWorker(self as unknown as Parameters<typeof serveWorker>[0], _handle);

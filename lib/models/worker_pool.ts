@@ -158,6 +158,8 @@ export interface TaskRun {
   action: string;
   /** Tasks in flight per worker (2 hides the message round trip). */
   inFlight?: number;
+  /** Called with each `{ type: "progress" }` message (it does not finish a task). */
+  onProgress?: (message: Record<string, unknown>) => void;
 }
 
 /**
@@ -181,7 +183,7 @@ export interface TaskRun {
  * ```
  */
 export function runTasks(workers: readonly Worker[], run: TaskRun): Promise<void> {
-  const { count, send, onDone, action, inFlight = 2 } = run;
+  const { count, send, onDone, action, inFlight = 2, onProgress } = run;
   if (count === 0) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     let next = 0, done = 0, failed = false;
@@ -200,6 +202,7 @@ export function runTasks(workers: readonly Worker[], run: TaskRun): Promise<void
         if (failed) return;
         if (msg?.type === "error") return fail(String(msg.message));
         try {
+          if (msg?.type === "progress") return onProgress?.(msg);
           onDone(msg as TaskReply);
         } catch (err) {
           return fail((err as Error).message);
