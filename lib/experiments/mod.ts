@@ -16,4 +16,5 @@ export * from "./normal.ts";
 export * from "./deflated_sharpe.ts";
 export * from "./list.ts";
 export * from "./compare.ts";
+export * from "./verdict.ts";
 export * from "./table.ts";
