@@ -51,6 +51,13 @@ export async function main(args: string[], out: (line: string) => void = console
   }
   const file = parsed.positionals[0];
   const config = await loadExperimentConfig(file, parsed.values.set ?? []);
+  if (parsed.values["open-holdout"] && !config.holdout) { // issue #13
+    out(
+      `Cannot open the hold-out: ${file} has no holdout section; add holdout: { start: "2024-01-01" } ` +
+        `(or --set holdout.start=...) or drop --open-holdout`,
+    );
+    return 2;
+  }
   const bar = terminalProgress("training");
   const result = await runExperiment(config, {
     persistState: !parsed.values["no-state"],
