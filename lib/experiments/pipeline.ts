@@ -411,6 +411,14 @@ async function _pipeline(
           `as zero (market.onMissingFunding: flag); fill the funding file or set onMissingFunding: error`,
       );
     }
+    // issue #11: a bar inside the out-of-sample span without a prediction (a dropped row) is traded flat
+    const flat = barRows.length ? barRows[barRows.length - 1] - barRows[0] + 1 - barRows.length : 0;
+    if (flat > 0) {
+      run.addWarning(
+        `${flat} bar(s) inside the out-of-sample span have no prediction (rows dropped, see rows) and were ` +
+          `traded as flat: the backtest closes any position there`,
+      );
+    }
     return r;
   });
 

@@ -188,6 +188,10 @@ Deno.test("pipeline: rows are counted per cause; a kept share below guard.minKep
     assert.equal(r.rows.kept + Object.values(r.rows.dropped).reduce((a, b) => a + b, 0), r.rows.total);
     assert.ok(r.rows.dropped.missing_aux > 0);
     assert.ok(
+      r.warnings.some((w) => /have no prediction .* traded as flat/.test(w)),
+      JSON.stringify(r.warnings),
+    );
+    assert.ok(
       Array.isArray(r.rows.joins) && (r.rows.joins as { series: string }[]).some((j) => j.series === "mark"),
     );
   } finally {
