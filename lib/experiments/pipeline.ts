@@ -207,6 +207,12 @@ async function _pipeline(
     )
     : undefined;
   const dataset = lockbox ? datasetBeforeLockbox(fullDataset, lockbox, cfg.label.horizon) : fullDataset;
+  if (options.openHoldout && !lockbox) {
+    throw new CandlelabError(
+      `Cannot open the hold-out of ${cfg.name}: its config has no holdout section; add ` +
+        `holdout: { start: "2024-01-01" } or do not ask to open it`,
+    );
+  }
   // --- end issue #13
 
   await run.stage("quality", async (log) => {
