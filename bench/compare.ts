@@ -1,11 +1,14 @@
 /**
  * `deno task bench:compare [--rows 1000000] [--reps 3] [--trend 0.15] [--dir /tmp/candlelab-bench]
- *   [--peer ../shared/peers] [--no-peer] [--model rf|gbt]`
+ *   [--peer ../shared/peers] [--no-peer] [--model rf|gbt] [--peer-models sklearn-rf,xgb-rf]`
  *
- * Runs Candlelab's workload (bench/bench.ts) and the pandas + scikit-learn peer on the same rows, each
- * measurement in its own cold process under `/usr/bin/time -v` (peak RSS measured the same way for both),
- * alternating the two, and prints the median of every stage side by side as a Markdown table plus one JSON
- * summary line. Input is written once by the peer's own generator (Parquet for Candlelab, CSV for pandas).
+ * Runs Candlelab's workload (bench/bench.ts) and the pandas peer (`pipeline_sklearn.py --model <m>` for each
+ * peer model: by default `sklearn-rf,xgb-rf` beside `--model rf` and `xgb-gbt,sklearn-hgb` beside
+ * `--model gbt`; XGBoost needs Debian's `python3-xgboost`) on the same rows, each measurement in its own cold
+ * process under `/usr/bin/time -v` (peak RSS measured the same way for all), alternating them, and prints the
+ * median of every stage side by side as Markdown tables (stages, then fit seconds and macro-F1 per fold with
+ * Candlelab's ratio to each peer) plus one JSON summary line. Input is written once by the peer's own
+ * generator (Parquet for Candlelab, CSV for pandas).
  *
  * @module
  */
@@ -18,6 +21,8 @@ export interface Measurement {
   folds: { fold: number; macro_f1: number; accuracy: number; fit_seconds: number }[];
   peakRssBytes: number | null;
   wallSeconds: number | null;
+  /** User + system CPU seconds of the process (all threads): steadier than wall time on a busy machine. */
+  cpuSeconds: number | null;
 }
 
 /**
@@ -25,8 +30,9 @@ export interface Measurement {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { median } from "./compare.ts";
- * console.assert(median([3, 1, 2]) === 2 && median([1, 2, 3, 4]) === 2.5);
+ * assert(median([3, 1, 2]) === 2 && median([1, 2, 3, 4]) === 2.5);
  * ```
  */
 export function median(xs: number[]): number {
@@ -40,9 +46,10 @@ export function median(xs: number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseMeasurement } from "./compare.ts";
  * const m = parseMeasurement('{"stage":"load","seconds":0.5,"rows":3}\n', "Maximum resident set size (kbytes): 1000\n");
- * console.assert(m.stages.load === 0.5 && m.peakRssBytes === 1024000);
+ * assert(m.stages.load === 0.5 && m.peakRssBytes === 1024000);
  * ```
  */
 export function parseMeasurement(stdout: string, timeOutput: string): Measurement {
@@ -57,9 +64,12 @@ export function parseMeasurement(stdout: string, timeOutput: string): Measuremen
   }
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeOutput);
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(timeOutput);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(timeOutput);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(timeOutput);
   return {
     stages,
     folds,
+    cpuSeconds: user && sys ? Number(user[1]) + Number(sys[1]) : null,
     peakRssBytes: rss ? Number(rss[1]) * 1024 : null,
     wallSeconds: wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : null,
   };
@@ -108,6 +118,67 @@ function _fmt(x: number | undefined, digits = 2): string {
   return x === undefined || Number.isNaN(x) ? "—" : x.toFixed(digits);
 }
 
+/** Peer models run beside each Candlelab model by default (the first is the stage table's reference). */
+export const PEER_MODELS: Record<string, string[]> = {
+  rf: ["sklearn-rf", "xgb-rf"],
+  gbt: ["xgb-gbt", "sklearn-hgb"],
+};
+
+/** One fold of {@link foldTable}: Candlelab's figures and, per peer model, its figures and the fit ratio. */
+export interface FoldRow {
+  fold: number;
+  macro_f1: number;
+  fit: number;
+  peers: Record<string, { macro_f1: number; fit: number; fit_ratio: number }>;
+}
+
+/**
+ * The fold table: per fold, Candlelab's macro-F1 and median fit seconds beside each peer's, with the
+ * differences (macro-F1) and ratios (fit) against each peer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldTable } from "./compare.ts";
+ * const m = (f1: number, s: number) => ({ stages: {}, peakRssBytes: null, wallSeconds: null, cpuSeconds: null,
+ *   folds: [{ fold: 1, macro_f1: f1, accuracy: 0.5, fit_seconds: s }] });
+ * const t = foldTable([m(0.42, 1)], { "xgb-gbt": [m(0.421, 2)] });
+ * assert(t.lines[2] === "| 1 | 0.4200 | 0.4210 | -0.0010 | 1.00 | 2.00 | 0.50 |");
+ * assert(t.folds[0].peers["xgb-gbt"].fit_ratio === 0.5);
+ * ```
+ */
+export function foldTable(
+  ours: Measurement[],
+  peers: Record<string, Measurement[]>,
+): { lines: string[]; folds: FoldRow[] } {
+  const names = Object.keys(peers).filter((k) => peers[k].length > 0);
+  const head = ["fold", "Candlelab macro-F1"];
+  for (const n of names) head.push(`${n} macro-F1`, `diff vs ${n}`);
+  head.push("Candlelab fit s");
+  for (const n of names) head.push(`${n} fit s`, `ratio vs ${n}`);
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---:").join("|")}|`];
+  const folds: FoldRow[] = [];
+  for (let f = 0; f < (ours[0]?.folds.length ?? 0); f++) {
+    const a = ours[0].folds[f], fitA = median(ours.map((m) => m.folds[f].fit_seconds));
+    const cells = [String(a.fold), _fmt(a.macro_f1, 4)];
+    const per: FoldRow["peers"] = {};
+    for (const n of names) {
+      const b = peers[n][0].folds[f];
+      cells.push(_fmt(b?.macro_f1, 4), _fmt(b ? a.macro_f1 - b.macro_f1 : NaN, 4));
+    }
+    cells.push(_fmt(fitA, 2));
+    for (const n of names) {
+      const b = peers[n][0].folds[f];
+      const fitB = median(peers[n].map((m) => m.folds[f].fit_seconds));
+      cells.push(_fmt(fitB, 2), _fmt(fitA / fitB, 2));
+      per[n] = { macro_f1: b?.macro_f1 ?? NaN, fit: fitB, fit_ratio: fitA / fitB };
+    }
+    lines.push(`| ${cells.join(" | ")} |`);
+    folds.push({ fold: a.fold, macro_f1: a.macro_f1, fit: fitA, peers: per });
+  }
+  return { lines, folds };
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -119,15 +190,21 @@ if (import.meta.main) {
       peer: { type: "string", default: "../shared/peers" },
       "no-peer": { type: "boolean", default: false },
       model: { type: "string", default: "rf" },
+      "peer-models": { type: "string" },
       engine: { type: "string", default: "native" },
     },
   });
   const rows = Number(values.rows), reps = Number(values.reps), trend = Number(values.trend);
+  const peerModels = values["no-peer"]
+    ? []
+    : (values["peer-models"]?.split(",").filter(Boolean) ?? PEER_MODELS[values.model!] ?? []);
   const base = await _makeData(values.dir!, values.peer!, rows, trend);
+  const loadAvg = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+  const loads: string[] = [loadAvg()];
   const ours: Measurement[] = [];
-  const theirs: Measurement[] = [];
+  const peers: Record<string, Measurement[]> = Object.fromEntries(peerModels.map((m) => [m, []]));
   for (let r = 0; r < reps; r++) {
-    console.error(`rep ${r + 1}/${reps}: candlelab`);
+    console.error(`rep ${r + 1}/${reps}: candlelab (load ${loadAvg()})`);
     ours.push(
       await _timed(Deno.execPath(), [
         "run",
@@ -142,16 +219,19 @@ if (import.meta.main) {
         values.engine!,
       ]),
     );
-    if (!values["no-peer"]) {
-      console.error(`rep ${r + 1}/${reps}: peer (pandas + scikit-learn)`);
-      theirs.push(
+    for (const pm of peerModels) {
+      console.error(`rep ${r + 1}/${reps}: peer ${pm} (load ${loadAvg()})`);
+      peers[pm].push(
         await _timed("/usr/bin/python3", [
           resolve(values.peer!, "pipeline_sklearn.py"),
           "--input",
           `${base}.csv`,
+          "--model",
+          pm,
         ]),
       );
     }
+    loads.push(loadAvg());
   }
   const stages = ["load", "features", "labels", "walkforward", "backtest", "total"];
   const med = (ms: Measurement[], s: string) => ms.length ? median(ms.map((m) => m.stages[s])) : NaN;
@@ -160,13 +240,20 @@ if (import.meta.main) {
     reps,
     trend,
     model: values.model,
+    peer_models: peerModels,
     engine: values.engine,
     date: new Date().toISOString(),
     deno: Deno.version.deno,
     cpus: navigator.hardwareConcurrency,
+    loadavg: loads,
   };
+  const ref = peerModels[0];
+  const theirs = ref ? peers[ref] : [];
+  console.log(`\nload average (1, 5, 15 min) before and after each rep: ${loads.join(" | ")}`);
   console.log(
-    `\n| stage (${rows.toLocaleString("en")} rows, median of ${reps}) | Candlelab s | peer s | ratio |`,
+    `\n| stage (${rows.toLocaleString("en")} rows, median of ${reps}) | Candlelab s | peer ${
+      ref ?? ""
+    } s | ratio |`,
   );
   console.log("|---|---:|---:|---:|");
   for (const s of stages) {
@@ -178,25 +265,24 @@ if (import.meta.main) {
     ms.length ? median(ms.map((m) => m.stages.features + m.stages.labels)) : NaN;
   const fa = fl(ours), fb = fl(theirs);
   console.log(`| features + labels | ${_fmt(fa, 3)} | ${_fmt(fb, 2)} | ${_fmt(fa / fb, 3)} |`);
-  const ra = median(ours.map((m) => m.peakRssBytes ?? NaN)) / 2 ** 20;
-  const rb = theirs.length ? median(theirs.map((m) => m.peakRssBytes ?? NaN)) / 2 ** 20 : NaN;
+  const rss = (ms: Measurement[]) => ms.length ? median(ms.map((m) => m.peakRssBytes ?? NaN)) / 2 ** 20 : NaN;
+  const ra = rss(ours), rb = rss(theirs);
   console.log(`| peak RSS (MiB) | ${_fmt(ra, 0)} | ${_fmt(rb, 0)} | ${_fmt(ra / rb, 2)} |`);
+  const cpu = (ms: Measurement[]) => ms.length ? median(ms.map((m) => m.cpuSeconds ?? NaN)) : NaN;
+  const ca = cpu(ours), cb = cpu(theirs);
+  console.log(`| process CPU s (all threads) | ${_fmt(ca, 1)} | ${_fmt(cb, 1)} | ${_fmt(ca / cb, 3)} |`);
+  summary.cpu_seconds = { candlelab: ca, ...Object.fromEntries(peerModels.map((m) => [m, cpu(peers[m])])) };
   summary.features_labels = { candlelab: fa, peer: fb, ratio: fa / fb };
-  summary.peak_rss_mib = { candlelab: ra, peer: rb };
-  console.log("\n| fold | Candlelab macro-F1 | peer macro-F1 | diff | Candlelab fit s | peer fit s |");
-  console.log("|---:|---:|---:|---:|---:|---:|");
-  const folds = [];
-  for (let f = 0; f < (ours[0]?.folds.length ?? 0); f++) {
-    const a = ours[0].folds[f], b = theirs[0]?.folds[f];
-    const fitA = median(ours.map((m) => m.folds[f].fit_seconds));
-    const fitB = theirs.length ? median(theirs.map((m) => m.folds[f].fit_seconds)) : NaN;
-    folds.push({ fold: a.fold, macro_f1: a.macro_f1, peer_macro_f1: b?.macro_f1, fit: fitA, peer_fit: fitB });
-    console.log(
-      `| ${a.fold} | ${_fmt(a.macro_f1, 4)} | ${_fmt(b?.macro_f1, 4)} | ${
-        _fmt(b ? a.macro_f1 - b.macro_f1 : NaN, 4)
-      } | ${_fmt(fitA, 2)} | ${_fmt(fitB, 2)} |`,
-    );
+  summary.peak_rss_mib = { candlelab: ra, ...Object.fromEntries(peerModels.map((m) => [m, rss(peers[m])])) };
+  const wf = (ms: Measurement[]) => med(ms, "walkforward");
+  summary.walkforward_by_peer = Object.fromEntries(peerModels.map((m) => [m, wf(peers[m])]));
+  for (const m of peerModels.slice(1)) {
+    const b = wf(peers[m]), c = cpu(peers[m]);
+    console.log(`| walkforward vs ${m} | ${_fmt(wf(ours), 3)} | ${_fmt(b, 2)} | ${_fmt(wf(ours) / b, 3)} |`);
+    console.log(`| process CPU s vs ${m} | ${_fmt(ca, 1)} | ${_fmt(c, 1)} | ${_fmt(ca / c, 3)} |`);
   }
-  summary.folds = folds;
+  const table = foldTable(ours, peers);
+  console.log("\n" + table.lines.join("\n"));
+  summary.folds = table.folds;
   console.log("\n" + JSON.stringify(summary));
 }
