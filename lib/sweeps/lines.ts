@@ -23,15 +23,19 @@ export const RESULT_PREFIX = "@@candlelab-trial ";
  */
 export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  let buf = "";
+  // pieces of the current line; only each new chunk is searched, so a long line costs linear time
+  let parts: string[] = [];
   for await (const chunk of stream) {
-    buf += decoder.decode(chunk, { stream: true });
+    let text = decoder.decode(chunk, { stream: true });
     let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      yield buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
+    while ((nl = text.indexOf("\n")) >= 0) {
+      parts.push(text.slice(0, nl));
+      yield parts.join("");
+      parts = [];
+      text = text.slice(nl + 1);
     }
+    if (text) parts.push(text);
   }
-  buf += decoder.decode();
-  if (buf.length > 0) yield buf;
+  const rest = parts.join("") + decoder.decode();
+  if (rest.length > 0) yield rest;
 }

@@ -67,8 +67,8 @@ export function createWorkerMemo(maxEntries = 8): WorkerMemo {
       return remember(datasets, key, () => loadDataset(cfg), () => hits.dataset++);
     },
     checkFile: async (file, options) => {
-      if (options !== undefined) return checkFile(file, options);
-      return remember(checks, await stamp(file), () => checkFile(file), () => hits.quality++);
+      const key = canonicalJson({ file: await stamp(file), options: options ?? null });
+      return remember(checks, key, () => checkFile(file, options), () => hits.quality++);
     },
     cachedFeatureColumns: (args) => {
       const key = canonicalJson({

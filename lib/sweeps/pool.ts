@@ -113,8 +113,11 @@ export async function runPool(jobs: TrialJob[], options: PoolOptions): Promise<v
         }
         if (!reply.ok) throw new CandlelabError(reply.error);
         const outcome = reply.outcome;
+        // recorded one at a time, while this worker already runs its next trial
         recording = recording.then(() => options.onOutcome(outcome));
-        await recording;
+        recording.catch((err) => {
+          failure ??= err as Error;
+        });
       }
     } finally {
       await writer.close().catch(() => {});
@@ -131,5 +134,6 @@ export async function runPool(jobs: TrialJob[], options: PoolOptions): Promise<v
       }
     }));
   await Promise.all(runners);
+  await recording.catch(() => {});
   if (failure) throw failure;
 }

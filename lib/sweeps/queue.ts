@@ -210,9 +210,9 @@ export async function runQueue(jobs: TrialJob[], options: RunQueueOptions): Prom
   queue.on("error", () => {});
   try {
     const pending = new Map(jobs.map((j) => [_jobId(j), j]));
-    for (const id of pending.keys()) {
-      const old = await queue.getJob(id);
-      if (old && (await old.getState()) === "failed") await old.remove();
+    // a job that failed for an earlier, killed sweep process is enqueued afresh
+    for (const old of await queue.getJobs(["failed"], 0, -1, true)) {
+      if (old?.id && pending.has(old.id)) await old.remove();
     }
     await queue.addBulk(jobs.map((j) => ({
       name: "trial",
@@ -222,13 +222,15 @@ export async function runQueue(jobs: TrialJob[], options: RunQueueOptions): Prom
     const pollMs = options.pollMs ?? 100;
     while (pending.size > 0) {
       let seen = 0;
+      const finished: Job<TrialJob, TrialOutcome>[] = [];
       for (const job of await queue.getJobs(["completed"], 0, 499, true)) {
         if (!job?.id || !pending.has(job.id)) continue;
         seen++;
         await options.onOutcome(job.returnvalue);
         pending.delete(job.id);
-        await job.remove();
+        finished.push(job);
       }
+      await Promise.all(finished.map((j) => j.remove()));
       for (const job of await queue.getJobs(["failed"], 0, 499, true)) {
         if (!job?.id || !pending.has(job.id)) continue;
         throw new CandlelabError(

@@ -214,3 +214,57 @@ function _align(series: Map<number, number>[]): { rows: Float64Array[]; bars: nu
     bars: common.length,
   };
 }
+
+/** The objective over two parameters, for a heatmap: the best trial per cell over the other parameters. */
+export interface ObjectiveGrid {
+  rowKey: string;
+  colKey: string;
+  rowLabels: string[];
+  colLabels: string[];
+  /** `values[row][col]`: the highest objective among ok trials in that cell (NaN when none). */
+  values: Float64Array[];
+}
+
+/**
+ * Groups the trials by two parameters (default: the first two keys of the space) and takes the best
+ * objective in each cell.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { objectiveGrid } from "./report.ts";
+ * const row = (a: number, b: number, objective: number) => ({ assignment: { a, b }, objective, status: "ok" });
+ * const g = objectiveGrid({ trials: [row(1, 1, 0.5), row(1, 2, 0.7), row(2, 1, -1), row(2, 1, 0.1)] } as never);
+ * assert.deepEqual(g.values.map((r) => Array.from(r)), [[0.5, 0.7], [0.1, NaN]]);
+ * ```
+ */
+export function objectiveGrid(
+  report: Pick<SweepReport, "trials">,
+  rowKey?: string,
+  colKey?: string,
+): ObjectiveGrid {
+  const keys = Object.keys(report.trials[0]?.assignment ?? {});
+  const rk = rowKey || keys[0], ck = colKey || keys[1] || keys[0];
+  if (rk === undefined) {
+    throw new CandlelabError("Cannot draw the objective grid: the sweep has no parameters");
+  }
+  for (const k of [rk, ck]) {
+    if (!keys.includes(k)) {
+      throw new CandlelabError(
+        `Cannot draw the objective grid over "${k}": not a parameter of the sweep; use one of ${
+          keys.join(", ")
+        }`,
+      );
+    }
+  }
+  const label = (v: unknown) => JSON.stringify(v);
+  const uniq = (k: string) => [...new Set(report.trials.map((t) => label(t.assignment[k])))];
+  const rowLabels = uniq(rk), colLabels = uniq(ck);
+  const values = rowLabels.map(() => new Float64Array(colLabels.length).fill(NaN));
+  for (const t of report.trials) {
+    if (t.status !== "ok" || t.objective === null) continue;
+    const i = rowLabels.indexOf(label(t.assignment[rk])), j = colLabels.indexOf(label(t.assignment[ck]));
+    if (Number.isNaN(values[i][j]) || t.objective > values[i][j]) values[i][j] = t.objective;
+  }
+  return { rowKey: rk, colKey: ck, rowLabels, colLabels, values };
+}

@@ -108,3 +108,41 @@ Deno.test("an unreachable Redis is a clear error within 5 s", async () => {
   );
   assert(performance.now() - t0 < 5000);
 });
+
+Deno.test("a queue worker whose data differ refuses the trial once (not retried) and the sweep says why", async () => {
+  const root = await makeSweepProject();
+  const workerRoot = await makeSweepProject();
+  const data = `${workerRoot}/data/raw/binance_BTC_USDT_spot_1h.parquet`;
+  const bytes = await Deno.readFile(data);
+  await Deno.writeFile(data, Uint8Array.from([...bytes, 0]));
+  const port = freePort();
+  const redis = await startRedis(port);
+  const url = `redis://127.0.0.1:${port}`;
+  const w = spawnTask(workerRoot, "lib/tasks/sweep_worker.ts", ["--queue", url]);
+  const log = collectLines(w.stderr);
+  try {
+    await waitFor(() => log.lines.some((l) => l.includes("ready")), 30_000, "the worker ready");
+    const out = await spawnTask(root, "lib/tasks/sweep.ts", ["configs/sweeps/tiny.yaml", "--queue", url])
+      .output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 1, stderr);
+    assert.match(
+      stderr,
+      /failed on a worker: .*binance_BTC_USDT_spot_1h\.parquet on this worker has SHA-256 [0-9a-f]{64}/,
+    );
+    assert.match(stderr, /not retried/);
+    const refusals = log.lines.filter((l) => l.includes("refused"));
+    assert(refusals.length >= 1);
+    const started = log.lines.filter((l) => l.includes("started")).map((l) => /job (\S+),/.exec(l)![1]);
+    assert.equal(new Set(started).size, started.length, `a job was retried:\n${log.lines.join("\n")}`);
+    assert.equal(await okRuns(root), 0);
+  } finally {
+    w.kill("SIGTERM");
+    await w.status;
+    await w.stdout.cancel().catch(() => {});
+    redis.kill("SIGTERM");
+    await redis.status;
+  }
+  await Deno.remove(root, { recursive: true });
+  await Deno.remove(workerRoot, { recursive: true });
+});
