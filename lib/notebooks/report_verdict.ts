@@ -207,7 +207,12 @@ export function runVerdict(
     const gross = backtest ? backtest.attribution.pricePnl + backtest.attribution.gapPnl : null;
     items.push({
       name: "costs / gross PnL",
-      value: share !== null ? fmtPct(share) : gross !== null && gross <= 0 ? "gross PnL ≤ 0" : NA,
+      // a share of a losing gross is the costs against |gross|: say so instead of printing it as a plain share
+      value: share !== null
+        ? `${fmtPct(share)}${gross !== null && gross < 0 ? " of a losing gross" : ""}`
+        : gross !== null && gross <= 0
+        ? "gross PnL ≤ 0"
+        : NA,
       tone: share === null
         ? (gross !== null && gross <= 0 ? "bad" : "na")
         : share >= 1
