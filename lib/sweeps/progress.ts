@@ -95,3 +95,51 @@ function _duration(s: number): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return h > 0 ? `${h}h${pad(m)}m` : `${m}m${pad(sec)}s`;
 }
+
+/** The part of `Deno.jupyter` a notebook progress display uses. */
+type _Display = (
+  bundle: Record<string, string>,
+  options: { raw: true; display_id: string; update?: boolean },
+) => Promise<void>;
+
+/**
+ * A progress sink for Deno notebooks: one output that is updated in place (bar, rate and ETA); falls back
+ * to {@link terminalSweepProgress} outside the kernel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notebookSweepProgress } from "./progress.ts";
+ * const calls: { text: string; update?: boolean }[] = [];
+ * const p = notebookSweepProgress("s", async (b, o) => void calls.push({ text: b["text/plain"], update: o.update }));
+ * p({ done: 0, total: 2, failed: 0, perMinute: null, etaSeconds: null });
+ * p({ done: 1, total: 2, failed: 0, perMinute: 2, etaSeconds: 30 });
+ * await new Promise((r) => setTimeout(r, 0));
+ * assert.equal(calls.length, 2);
+ * assert.equal(calls[1].update, true);
+ * assert.match(calls[1].text, /ETA 0m30s/);
+ * ```
+ */
+export function notebookSweepProgress(label: string, display?: _Display): (e: SweepProgressEvent) => void {
+  let show = display;
+  if (!show) {
+    try {
+      const j = (Deno as unknown as { jupyter?: { display: _Display } }).jupyter;
+      show = j ? j.display.bind(j) : undefined;
+    } catch {
+      show = undefined;
+    }
+  }
+  if (!show) return terminalSweepProgress(label);
+  const id = `candlelab-sweep-${crypto.randomUUID()}`;
+  let first = true;
+  let chain = Promise.resolve();
+  return (e) => {
+    const text = formatSweepProgress(label, e);
+    const update = !first;
+    first = false;
+    chain = chain.then(() => show({ "text/plain": text }, { raw: true, display_id: id, update })).catch(
+      () => {},
+    );
+  };
+}
