@@ -249,3 +249,12 @@ Deno.test("_percentFormat() gives ticks enough decimals for the range and a sign
   assert.equal(_percentFormat([-0.3, 0.1]), "+.0%");
   assert.equal(_percentFormat([-0.06, 0]), ".1%");
 });
+
+Deno.test("overlayChart() breaks a line across missing values instead of bridging them", () => {
+  const t = Array.from({ length: 9 }, (_, i) => T0 + i * H);
+  const v = [1, 2, 3, NaN, NaN, NaN, 3, 2, 1];
+  const c = overlayChart([{ name: "s", timestamp: t, values: v }], { title: "Gap" });
+  const d = /aria-label="line"[^>]*>\s*<path[^>]*d="([^"]+)"/.exec(c.svg);
+  assert.ok(d, "a line path");
+  assert.equal((d[1].match(/M/g) ?? []).length, 2, `two segments, got ${d[1]}`);
+});

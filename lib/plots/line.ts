@@ -118,8 +118,18 @@ export function overlayChart(
 ): Chart {
   const rows: { t: Date; v: number; s: string }[] = [];
   for (const { name, timestamp, values } of series) {
+    // missing values between two kept points break the line (a NaN row) instead of being bridged
+    const nanBefore = new Int32Array(values.length + 1);
+    for (let i = 0; i < values.length; i++) {
+      nanBefore[i + 1] = nanBefore[i] + (Number.isNaN(values[i]) ? 1 : 0);
+    }
+    let prev = -1;
     for (const i of decimateMinMax(values, options.maxPoints ?? 2000)) {
+      if (prev >= 0 && nanBefore[i] - nanBefore[prev + 1] > 0) {
+        rows.push({ t: new Date(timestamp[i - 1]), v: NaN, s: name });
+      }
       rows.push({ t: new Date(timestamp[i]), v: values[i], s: name });
+      prev = i;
     }
   }
   const names = series.map((s) => s.name);
