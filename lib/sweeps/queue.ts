@@ -177,9 +177,18 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   await worker.close();
 }
 
+/** First SIGINT/SIGTERM: finish the running trial and stop; a second one exits at once (the job is taken over). */
 function _signal(): Promise<void> {
   return new Promise((resolve) => {
-    for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, () => resolve());
+    let seen = false;
+    for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+      Deno.addSignalListener(sig, () => {
+        if (seen) Deno.exit(code);
+        seen = true;
+        console.error(`sweep worker: ${sig}: finishing the running trial, then stopping (again to stop now)`);
+        resolve();
+      });
+    }
   });
 }
 
