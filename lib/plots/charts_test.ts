@@ -258,3 +258,9 @@ Deno.test("overlayChart() breaks a line across missing values instead of bridgin
   assert.ok(d, "a line path");
   assert.equal((d[1].match(/M/g) ?? []).length, 2, `two segments, got ${d[1]}`);
 });
+
+Deno.test("heatmap() never prints -0.0 for a tiny negative value", () => {
+  const c = heatmap([[-0.004, 0.5]], { title: "x", rowLabels: ["a"], colLabels: ["a", "b"], digits: 1 });
+  assert.doesNotMatch(c.svg, />-0\.0</);
+  assert.match(c.svg, />0\.0</);
+});

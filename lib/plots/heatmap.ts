@@ -46,7 +46,9 @@ export function heatmap(matrix: readonly ArrayLike<number>[], options: HeatmapOp
     );
   }
   const digits = options.digits ?? 2;
-  const fmt = options.format ?? ((v: number) => v.toFixed(digits));
+  // "-0.0" for a tiny negative reads as a sign that is not there
+  const fmt = options.format ??
+    ((v: number) => (Number(v.toFixed(digits)) === 0 ? (0).toFixed(digits) : v.toFixed(digits)));
   const rows = matrix.flatMap((r, i) =>
     Array.from(r, (v, j) => ({ row: rowLabels[i], col: colLabels[j], v }))
   );
