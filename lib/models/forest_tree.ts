@@ -150,7 +150,9 @@ export function buildForestTree(
     const id = nNodes++;
     let W = 0;
     for (let c = 0; c < K; c++) W += tot[c];
-    for (let c = 0; c < K; c++) value[id * K + c] = W > 0 ? tot[c] / W : 1 / K;
+    // a right child's weights are parent minus left: with fractional class weights a class the child does
+    // not hold can come out as -1e-16, which would be a negative probability; it is 0
+    for (let c = 0; c < K; c++) value[id * K + c] = W > 0 ? (tot[c] > 0 ? tot[c] : 0) / W : 1 / K;
     return id;
   };
   type Job = { id: number; lo: number; hi: number; depth: number; tot: Float64Array };
