@@ -120,7 +120,10 @@ export async function sweepReport(plan: SweepPlan, options: ReportOptions = {}):
   }
   let walkForward: SweepReport["walkForward"] = null;
   if (plan.config.walk_forward && okRuns.length >= 1 && matrix.bars > 0) {
-    const w = walkForwardOptimise(matrix.rows, plan.config.walk_forward);
+    // the sweep's objective when it is a function of returns; calmar and macro_f1 fall back to Sharpe
+    const o = plan.config.objective;
+    const objective = o === "sortino" || o === "total_return" ? o : "sharpe";
+    const w = walkForwardOptimise(matrix.rows, { ...plan.config.walk_forward, objective });
     walkForward = { ...w, choices: w.folds.map((f) => okRuns[f.trial].row.assignment) };
   }
   const report: SweepReport = {

@@ -1,9 +1,10 @@
 /**
  * Walk-forward optimisation over the trials' out-of-sample returns: the common bars are cut into
- * `folds + 1` equal parts; for outer fold k the setting is chosen by its Sharpe on every bar before the
- * fold (less `gap` bars) and then held for the fold. The stitched fold returns are the sweep's honest
- * result: no choice ever saw the bars it is judged on. (Each trial's returns are themselves walk-forward
- * out-of-sample predictions, so the choice period holds no bar its models trained on after the fact.)
+ * `folds + 1` equal parts; for outer fold k the setting is chosen on every bar before the fold (less `gap`
+ * bars) by the objective (Sharpe, Sortino or compounded return of those bars) and then held for the fold.
+ * The stitched fold returns are the sweep's honest result: no choice ever saw the bars it is judged on.
+ * (Each trial's returns are themselves walk-forward out-of-sample predictions, so the choice period holds
+ * no bar its models trained on after the fact.)
  *
  * @module
  */
@@ -19,7 +20,8 @@ export interface FoldChoice {
   testEnd: number;
   /** Index of the chosen trial (into the returns list). */
   trial: number;
-  /** Its per-bar Sharpe on the choice bars and on the test bars. */
+  /** Its objective on the choice bars (what chose it), and its per-bar Sharpe on the choice and test bars. */
+  chooseScore: number;
   chooseSharpe: number;
   testSharpe: number;
 }
@@ -54,9 +56,10 @@ export interface WalkForwardOptimisation {
  */
 export function walkForwardOptimise(
   returns: readonly Float64Array[],
-  options: { folds: number; gap: number },
+  options: { folds: number; gap: number; objective?: "sharpe" | "sortino" | "total_return" },
 ): WalkForwardOptimisation {
   const { folds, gap } = options;
+  const score = _SCORES[options.objective ?? "sharpe"];
   const N = returns.length;
   if (N < 1) throw new CandlelabError("Cannot optimise walk-forward: no trials with returns");
   const T = returns[0].length;
@@ -76,7 +79,7 @@ export function walkForwardOptimise(
     const chooseEnd = testStart - gap;
     let best = 0, bestSr = -Infinity;
     for (let n = 0; n < N; n++) {
-      const sr = _sharpe(returns[n], 0, chooseEnd);
+      const sr = score(returns[n], 0, chooseEnd);
       if (sr > bestSr) {
         bestSr = sr;
         best = n;
@@ -90,7 +93,8 @@ export function walkForwardOptimise(
       testStart,
       testEnd,
       trial: best,
-      chooseSharpe: bestSr,
+      chooseScore: bestSr,
+      chooseSharpe: _sharpe(returns[best], 0, chooseEnd),
       testSharpe: _sharpe(returns[best], testStart, testEnd),
     });
   }
@@ -104,6 +108,28 @@ export function walkForwardOptimise(
     totalReturn: total - 1,
     distinctChoices: new Set(out.map((f) => f.trial)).size,
   };
+}
+
+const _SCORES = {
+  sharpe: _sharpe,
+  sortino: _sortino,
+  total_return: (r: Float64Array, lo: number, hi: number) => {
+    let g = 1;
+    for (let t = lo; t < hi; t++) g *= 1 + r[t];
+    return g - 1;
+  },
+};
+
+function _sortino(r: Float64Array, lo: number, hi: number): number {
+  const k = hi - lo;
+  if (k < 2) return 0;
+  let s = 0, d = 0;
+  for (let t = lo; t < hi; t++) {
+    s += r[t];
+    if (r[t] < 0) d += r[t] * r[t];
+  }
+  const down = Math.sqrt(d / k);
+  return down > 0 ? s / k / down : 0;
 }
 
 function _sharpe(r: Float64Array, lo: number, hi: number): number {
