@@ -14,8 +14,9 @@ import {
   addBinnedTreeOutput,
   type BoostingTreeParams,
   BoostingWorkspace,
-  growBoostingTree,
+  growTrees,
   type SplitExchange,
+  TreeGrowth,
 } from "./boosting_tree.ts";
 import type { FlatTree } from "./tree.ts";
 import { createRng, deriveSeed } from "./rng.ts";
@@ -51,7 +52,7 @@ export interface BoostingJob {
   val: BoostingValidation | null;
   params: BoostingLoopParams;
   nThreads: number;
-  /** Shared candidate slots (`candidateSlots(nThreads)`) and barrier words (4 Int32, zero at start). */
+  /** Shared candidate slots (`candidateSlots(nThreads, k)`) and barrier words (4 Int32, zero at start). */
   cand: Float64Array;
   sync: Int32Array;
 }
@@ -117,7 +118,7 @@ export function abortJob(sync: Int32Array): void {
  * const x = Float64Array.from({ length: 40 }, (_, i) => i), y = Int32Array.from(x, (v) => (v < 20 ? 0 : 1));
  * const data = binTrainingData([x], y, new Float64Array(40).fill(1), 2, { maxBins: 255, binSampleRows: 100, seed: 0 }, false);
  * const out = runBoosting({ data, grad: new Float64Array(80), hess: new Float64Array(80), raw: new Float64Array(80),
- *   init: new Float64Array(2), val: null, nThreads: 1, cand: new Float64Array(candidateSlots(1)), sync: new Int32Array(4),
+ *   init: new Float64Array(2), val: null, nThreads: 1, cand: new Float64Array(candidateSlots(1, 2)), sync: new Int32Array(4),
  *   params: { nRounds: 3, rowFraction: 1, featureFraction: 1, seed: 0, patience: 0, maxDepth: 2, maxLeaves: 3,
  *     minSamplesLeaf: 1, minHessian: 0, l2: 1, learningRate: 0.5 } }, 0);
  * assert(out.trees.length === 6 && out.trees[0].feature[0] === 0);
@@ -132,8 +133,10 @@ export function runBoosting(
   const K = data.nClasses, n = data.nRows, F = data.nFeatures, stride = data.stride;
   const { rows, rowWeight } = data;
   const barrier = nThreads > 1 ? makeBarrier(job.sync, nThreads) : () => {};
-  const ex: SplitExchange = { nThreads, thread, cand: job.cand, barrier, bank: 0 };
-  const ws = _workspace();
+  const ex: SplitExchange = { nThreads, thread, groups: K, cand: job.cand, barrier, bank: 0 };
+  const growths = Array.from({ length: K }, (_, c) => new TreeGrowth(data, p, _workspace(c), ex, c));
+  const grads = growths.map((_, c) => grad.subarray(c * n, (c + 1) * n));
+  const hesses = growths.map((_, c) => hess.subarray(c * n, (c + 1) * n));
   const lo = Math.floor((thread * n) / nThreads), hi = Math.floor(((thread + 1) * n) / nThreads);
   const nv = val?.nRows ?? 0;
   const vlo = Math.floor((thread * nv) / nThreads), vhi = Math.floor(((thread + 1) * nv) / nThreads);
@@ -143,7 +146,7 @@ export function runBoosting(
   const nSample = Math.max(1, Math.round(p.rowFraction * n));
   const nFeat = Math.max(1, Math.round(p.featureFraction * F));
   const trees: FlatTree[] = [];
-  const gain = new Float64Array(F), treeGain = new Float64Array(F);
+  const gain = new Float64Array(F);
   const prob = new Float64Array(K);
   const losses: number[] = [];
   const gainAfter: Float64Array[] = []; // with validation: the gain totals after each round
@@ -172,13 +175,10 @@ export function runBoosting(
     if (r === p.nRounds) break;
     // 2. The round's class trees, grown by every thread together.
     const sample = nSample >= n ? null : _sampleRows(deriveSeed(p.seed, 2 * r), n, nSample);
-    for (let c = 0; c < K; c++) {
-      const feats = _sampleFeatures(deriveSeed(p.seed, 2 * (r * K + c) + 1), F, nFeat);
-      treeGain.fill(0);
-      const g = grad.subarray(c * n, (c + 1) * n), h = hess.subarray(c * n, (c + 1) * n);
-      trees.push(growBoostingTree(data, sample, sample?.length ?? n, g, h, feats, p, ws, treeGain, ex));
-      for (let f = 0; f < F; f++) gain[f] += treeGain[f]; // per tree, then in total (the summing order)
-    }
+    const feats = growths.map((_, c) => _sampleFeatures(deriveSeed(p.seed, 2 * (r * K + c) + 1), F, nFeat));
+    trees.push(...growTrees(growths, sample, sample?.length ?? n, grads, hesses, feats));
+    // per tree, then in total (the summing order of the reference engine)
+    for (const t of growths) for (let f = 0; f < F; f++) gain[f] += t.gain[f];
     if (val) gainAfter.push(gain.slice());
     if (thread === 0) onRound?.(r + 1);
     if (!val && r + 1 === p.nRounds) {
@@ -193,9 +193,10 @@ export function runBoosting(
   return { trees: trees.slice(0, roundsKept * K), gain: kept, roundsRun, roundsKept, validationLoss: losses };
 }
 
-let _ws: BoostingWorkspace | null = null;
-function _workspace(): BoostingWorkspace {
-  return _ws ??= new BoostingWorkspace();
+/** Workspaces per class kept by the thread from fit to fit (fresh memory is slow to touch). */
+const _ws: BoostingWorkspace[] = [];
+function _workspace(c: number): BoostingWorkspace {
+  return _ws[c] ??= new BoostingWorkspace();
 }
 
 function _gradients(

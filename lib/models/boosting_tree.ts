@@ -26,29 +26,47 @@ export interface BoostingTreeParams {
   learningRate: number;
 }
 
-/** How the threads growing one tree agree on its splits (one thread: `nThreads` 1, a no-op barrier). */
+/** How the threads growing trees agree on their splits (one thread: `nThreads` 1, a no-op barrier). */
 export interface SplitExchange {
   nThreads: number;
   thread: number;
-  /** Candidate slots, `candidateSlots(nThreads)` numbers, shared by the threads. */
+  /** Trees grown side by side (each publishes in its own group of slots). */
+  groups: number;
+  /** Candidate slots, `candidateSlots(nThreads, groups)` numbers, shared by the threads. */
   cand: Float64Array;
   /** Returns when every thread has called it (throws if another thread failed). */
   barrier: () => void;
   /**
-   * Bank of candidate slots in use (0 or 1), flipped before each publication and kept from tree to tree:
-   * a thread may publish the next candidates while a slower one still reads the last ones.
+   * Bank of candidate slots in use (0 or 1), flipped before each round of publications and kept from tree
+   * to tree: a thread may publish the next candidates while a slower one still reads the last ones.
    */
   bank: number;
 }
 
-/** Numbers of the candidate slots a {@link SplitExchange} needs for `nThreads` threads. */
-export function candidateSlots(nThreads: number): number {
-  return nThreads * 2 * 2 * _CAND;
+/** Numbers of the candidate slots a {@link SplitExchange} needs for `nThreads` threads and `groups` trees. */
+export function candidateSlots(nThreads: number, groups = 1): number {
+  return nThreads * 2 * groups * 2 * _CAND;
+}
+
+/** A one-thread exchange for one tree. */
+export function soloExchange(): SplitExchange {
+  return {
+    nThreads: 1,
+    thread: 0,
+    groups: 1,
+    cand: new Float64Array(candidateSlots(1)),
+    barrier: () => {},
+    bank: 0,
+  };
 }
 
 const _NB = 256;
-const _C = 3; // gradient, hessian, count
-const _FEAT = _NB * _C;
+/** A histogram: per feature and bin, gradient and hessian sums at `gh[2 * (f * 256 + bin)]` and `+ 1`, and
+ * the row count at `cnt[f * 256 + bin]` (two numbers per bin, not three, keep the hot loop's memory small). */
+interface _Hist {
+  gh: Float64Array;
+  cnt: Int32Array;
+}
 const _CAND = 6; // gain, feature, bin, gl, hl, (unused)
 
 interface _Leaf {
@@ -58,7 +76,7 @@ interface _Leaf {
   depth: number;
   g: number;
   h: number;
-  hist: Float64Array | null;
+  hist: _Hist | null;
   gain: number;
   /** Global feature id of the best split, -1 when the leaf does not split. */
   f: number;
@@ -68,8 +86,8 @@ interface _Leaf {
 }
 
 /**
- * Per-thread scratch memory kept from tree to tree (and fit to fit): the row partition, gradients and
- * hessians in partition order, and histogram buffers.
+ * Per-thread, per-tree scratch memory kept from tree to tree (and fit to fit): the row partition,
+ * gradients and hessians in partition order, and histogram buffers.
  */
 export class BoostingWorkspace {
   idx = new Int32Array(0);
@@ -78,8 +96,8 @@ export class BoostingWorkspace {
   tIdx = new Int32Array(0);
   tg = new Float64Array(0);
   th = new Float64Array(0);
-  #free: Float64Array[] = [];
-  #histLen = 0;
+  #free: _Hist[] = [];
+  #bins = 0;
 
   /** Makes room for `n` rows and histograms of `nFeatures` features. */
   ensure(n: number, nFeatures: number): void {
@@ -87,26 +105,335 @@ export class BoostingWorkspace {
       this.idx = new Int32Array(n), this.g = new Float64Array(n), this.h = new Float64Array(n);
       this.tIdx = new Int32Array(n), this.tg = new Float64Array(n), this.th = new Float64Array(n);
     }
-    const len = Math.max(1, nFeatures) * _FEAT;
-    if (len > this.#histLen) this.#histLen = len, this.#free = [];
+    const bins = Math.max(1, nFeatures) * _NB;
+    if (bins > this.#bins) this.#bins = bins, this.#free = [];
   }
 
-  /** A histogram buffer whose first `len` numbers are zero. */
-  take(len: number): Float64Array {
-    const h = this.#free.pop() ?? new Float64Array(this.#histLen);
-    h.fill(0, 0, len);
+  /** A histogram whose first `bins` bins (features x 256) are zero. */
+  take(bins: number): _Hist {
+    let h = this.#free.pop();
+    if (h === undefined) {
+      const buf = new ArrayBuffer(this.#bins * 20);
+      h = {
+        gh: new Float64Array(buf, 0, 2 * this.#bins),
+        cnt: new Int32Array(buf, 16 * this.#bins, this.#bins),
+      };
+    }
+    h.gh.fill(0, 0, 2 * bins);
+    h.cnt.fill(0, 0, bins);
     return h;
   }
 
-  give(h: Float64Array): void {
-    if (h.length === this.#histLen) this.#free.push(h);
+  give(h: _Hist): void {
+    if (h.cnt.length === this.#bins) this.#free.push(h);
   }
 }
 
 /**
- * Grows a tree on `m` rows: row `sample[s]` (or `s` when `sample` is null) with gradient `grad[row]` and
- * hessian `hess[row]`, splitting only on the features in `feats` (ascending ids), and adds each split's
- * gain to `gainOut[feature]`. With an exchange of N threads, every thread calls it with the same arguments.
+ * One tree grown step by step, so that several trees (the classes of a round) can share each barrier:
+ * `start` (rows, gradients, features; then the root histogram is filled, alone or by
+ * {@link fillRootHistograms} for all trees in one pass), `publishRoot`, barrier, `combineRoot`, then
+ * `publishNextSplit` / barrier / `combineSplit` while `publishNextSplit` returns true, then `finish`.
+ */
+export class TreeGrowth {
+  readonly gain: Float64Array;
+  /** This thread's features of the tree (ascending) and the root's rows (`idx[0..m)`), set by `start`. */
+  local = new Int32Array(0);
+  m = 0;
+  rootHist: _Hist | null = null;
+  #leaves: _Leaf[] = [];
+  #nLeaves = 1;
+  #pending: _Leaf[] = [];
+  #feature: number[] = [];
+  #threshold: number[] = [];
+  #thresholdBin: number[] = [];
+  #left: number[] = [];
+  #right: number[] = [];
+  #value: number[] = [];
+  #bins = 0;
+
+  constructor(
+    readonly data: BinnedData,
+    readonly p: BoostingTreeParams,
+    readonly ws: BoostingWorkspace,
+    readonly ex: SplitExchange,
+    /** This tree's group of candidate slots. */
+    readonly group = 0,
+  ) {
+    this.gain = new Float64Array(data.nFeatures);
+  }
+
+  /**
+   * Takes the rows (`sample[s]`, or `s` when `sample` is null, for s < m), copies their gradients and
+   * hessians in partition order and sums them, and picks this thread's features of `feats`. The root
+   * histogram (`rootHist`) is zero: fill it with {@link fillRootHistograms} or `fillRoot()`.
+   */
+  start(
+    sample: Int32Array | null,
+    m: number,
+    grad: Float64Array,
+    hess: Float64Array,
+    feats: Int32Array,
+  ): void {
+    const { data, ex, ws } = this;
+    const F = data.nFeatures;
+    const fLo = Math.floor((ex.thread * F) / ex.nThreads),
+      fHi = Math.floor(((ex.thread + 1) * F) / ex.nThreads);
+    let nLocal = 0;
+    for (let b = 0; b < feats.length; b++) if (feats[b] >= fLo && feats[b] < fHi) nLocal++;
+    const local = new Int32Array(nLocal);
+    for (let b = 0, k = 0; b < feats.length; b++) {
+      if (feats[b] >= fLo && feats[b] < fHi) local[k++] = feats[b];
+    }
+    this.local = local;
+    this.#bins = nLocal * _NB;
+    ws.ensure(data.nRows, fHi - fLo);
+    const idx = ws.idx, g = ws.g, h = ws.h;
+    let G = 0, H = 0;
+    for (let s = 0; s < m; s++) {
+      const i = sample === null ? s : sample[s];
+      idx[s] = i;
+      g[s] = grad[i];
+      h[s] = hess[i];
+      G += grad[i];
+      H += hess[i];
+    }
+    this.m = m;
+    this.gain.fill(0);
+    this.#feature = [], this.#threshold = [], this.#thresholdBin = [], this.#left = [], this.#right = [];
+    this.#value = [];
+    this.rootHist = ws.take(this.#bins);
+    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.rootHist)];
+    this.#nLeaves = 1;
+  }
+
+  /** Fills the root histogram from this tree's own copy of the rows. */
+  fillRoot(): void {
+    const { ws, data } = this;
+    _fillHist(this.rootHist!, data.rows, data.stride, ws.idx, ws.g, ws.h, 0, this.m, this.local);
+  }
+
+  publishRoot(): void {
+    this.#pending = [this.#leaves[0]];
+    this.#publish(this.#leaves[0], 0);
+  }
+
+  combineRoot(): void {
+    this.#combine(this.#leaves[0], 0);
+  }
+
+  /**
+   * Splits the best leaf (as every thread agreed), builds the smaller child's histograms, derives the
+   * larger's, and publishes both children's best splits; false when no leaf can split (the tree is done).
+   */
+  publishNextSplit(): boolean {
+    const { p, ws, data } = this;
+    const leaves = this.#leaves;
+    this.#pending = [];
+    if (this.#nLeaves >= p.maxLeaves) return false;
+    let bi = -1;
+    for (let k = 0; k < leaves.length; k++) {
+      if (leaves[k].f >= 0 && (bi < 0 || leaves[k].gain > leaves[bi].gain)) bi = k;
+    }
+    if (bi < 0) return false;
+    const L = leaves[bi];
+    leaves.splice(bi, 1);
+    const f = L.f;
+    const nl = _partition(ws, data.rows, data.stride, L.lo, L.hi, f, L.t);
+    this.gain[f] += L.gain;
+    const gr = L.g - L.gl, hr = L.h - L.hl;
+    const idL = this.#newNode(L.gl, L.hl), idR = this.#newNode(gr, hr);
+    this.#feature[L.id] = f, this.#thresholdBin[L.id] = L.t, this.#threshold[L.id] = data.edges[f][L.t];
+    this.#left[L.id] = idL, this.#right[L.id] = idR;
+    const lo = L.lo, mid = L.lo + nl, hi = L.hi, bins = this.#bins;
+    // Build the smaller child's histogram, derive the larger one by subtraction (reuses the parent's array).
+    const small = ws.take(bins);
+    const leftSmaller = nl <= hi - mid;
+    const [a, b] = leftSmaller ? [lo, mid] : [mid, hi];
+    _fillHist(small, data.rows, data.stride, ws.idx, ws.g, ws.h, a, b, this.local);
+    const big = L.hist!, bgh = big.gh, sgh = small.gh, bc = big.cnt, sc = small.cnt;
+    for (let k = 0; k < 2 * bins; k++) bgh[k] -= sgh[k];
+    for (let k = 0; k < bins; k++) bc[k] -= sc[k];
+    const cl = this.#leafOf(idL, lo, mid, L.depth + 1, L.gl, L.hl, leftSmaller ? small : big);
+    const cr = this.#leafOf(idR, mid, hi, L.depth + 1, gr, hr, leftSmaller ? big : small);
+    this.#publish(cl, 0);
+    this.#publish(cr, 1);
+    this.#pending = [cl, cr];
+    return true;
+  }
+
+  combineSplit(): void {
+    const [cl, cr] = this.#pending;
+    this.#combine(cl, 0);
+    this.#combine(cr, 1);
+    this.#leaves.push(cl, cr);
+    this.#nLeaves++;
+  }
+
+  /** The grown tree (leaf scores scaled by the learning rate); releases the histogram buffers. */
+  finish(): FlatTree {
+    for (const l of this.#leaves) if (l.hist !== null) this.ws.give(l.hist), l.hist = null;
+    this.#leaves = [], this.#pending = [], this.rootHist = null;
+    return {
+      feature: Int32Array.from(this.#feature),
+      threshold: Float64Array.from(this.#threshold),
+      thresholdBin: Int32Array.from(this.#thresholdBin),
+      left: Int32Array.from(this.#left),
+      right: Int32Array.from(this.#right),
+      width: 1,
+      value: Float64Array.from(this.#value),
+    };
+  }
+
+  #newNode(gs: number, hs: number): number {
+    const p = this.p;
+    this.#feature.push(-1), this.#threshold.push(0), this.#thresholdBin.push(0);
+    this.#left.push(-1), this.#right.push(-1);
+    this.#value.push(hs + p.l2 > 0 ? (-gs / (hs + p.l2)) * p.learningRate : 0);
+    return this.#feature.length - 1;
+  }
+
+  #leafOf(
+    id: number,
+    lo: number,
+    hi: number,
+    depth: number,
+    g: number,
+    h: number,
+    hist: _Hist,
+  ): _Leaf {
+    return { id, lo, hi, depth, g, h, hist, gain: 0, f: -1, t: 0, gl: 0, hl: 0 };
+  }
+
+  #slot(thread: number, slot: number): number {
+    const ex = this.ex;
+    return (((thread * 2 + ex.bank) * ex.groups + this.group) * 2 + slot) * _CAND;
+  }
+
+  /** Scans this thread's features of `leaf` and publishes its best split in `slot` of the current bank. */
+  #publish(leaf: _Leaf, slot: number): void {
+    const { p, ex } = this;
+    const cand = ex.cand, o = this.#slot(ex.thread, slot);
+    cand[o] = 0, cand[o + 1] = -1;
+    const cnt = leaf.hi - leaf.lo;
+    if (leaf.depth >= p.maxDepth || cnt < 2 * p.minSamplesLeaf) return;
+    const { gh, cnt: count } = leaf.hist!, local = this.local, nBins = this.data.nBins;
+    const parent = (leaf.g * leaf.g) / (leaf.h + p.l2);
+    let best = 1e-12;
+    for (let b = 0; b < local.length; b++) {
+      const base = b * _NB, nb = nBins[local[b]];
+      let gl = 0, hl = 0, cl = 0;
+      for (let t = 0; t < nb - 1; t++) {
+        const c = count[base + t];
+        if (c === 0) continue;
+        const o2 = (base + t) << 1;
+        gl += gh[o2], hl += gh[o2 + 1], cl += c;
+        const cr = cnt - cl, hr = leaf.h - hl;
+        if (cl < p.minSamplesLeaf || cr < p.minSamplesLeaf || hl < p.minHessian || hr < p.minHessian) {
+          continue;
+        }
+        if (!(hl + p.l2 > 0 && hr + p.l2 > 0)) continue;
+        const gr = leaf.g - gl;
+        const gn = (gl * gl) / (hl + p.l2) + (gr * gr) / (hr + p.l2) - parent;
+        if (gn > best) {
+          best = gn;
+          cand[o] = gn, cand[o + 1] = local[b], cand[o + 2] = t, cand[o + 3] = gl, cand[o + 4] = hl;
+        }
+      }
+    }
+  }
+
+  /** After the barrier: the best of every thread's candidates, first thread (lowest features) on a tie. */
+  #combine(leaf: _Leaf, slot: number): void {
+    const cand = this.ex.cand;
+    let best = 1e-12;
+    leaf.gain = 0, leaf.f = -1;
+    for (let w = 0; w < this.ex.nThreads; w++) {
+      const o = this.#slot(w, slot);
+      if (cand[o + 1] >= 0 && cand[o] > best) {
+        best = cand[o];
+        leaf.gain = cand[o], leaf.f = cand[o + 1], leaf.t = cand[o + 2], leaf.gl = cand[o + 3];
+        leaf.hl = cand[o + 4];
+      }
+    }
+    if (leaf.f < 0 && leaf.hist !== null) this.ws.give(leaf.hist), leaf.hist = null;
+  }
+}
+
+/**
+ * Grows several trees on the same rows side by side (one per class), sharing each barrier of `ex` (whose
+ * `groups` is `growths.length`) and one pass over the rows for all root histograms.
+ * `grads[c]` / `hesses[c]` are indexed by row; `gainOut` receives the split gains per tree and feature.
+ */
+export function growTrees(
+  growths: TreeGrowth[],
+  sample: Int32Array | null,
+  m: number,
+  grads: Float64Array[],
+  hesses: Float64Array[],
+  feats: Int32Array[],
+): FlatTree[] {
+  const ex = growths[0].ex;
+  for (let c = 0; c < growths.length; c++) growths[c].start(sample, m, grads[c], hesses[c], feats[c]);
+  fillRootHistograms(growths, sample, m, grads, hesses);
+  ex.bank ^= 1;
+  for (const t of growths) t.publishRoot();
+  ex.barrier();
+  for (const t of growths) t.combineRoot();
+  const active = growths.map(() => true);
+  for (;;) {
+    ex.bank ^= 1;
+    let any = false;
+    for (let c = 0; c < growths.length; c++) {
+      if (active[c]) active[c] = growths[c].publishNextSplit(), any ||= active[c];
+    }
+    if (!any) break;
+    ex.barrier();
+    for (let c = 0; c < growths.length; c++) if (active[c]) growths[c].combineSplit();
+  }
+  return growths.map((t) => t.finish());
+}
+
+/**
+ * Fills the (zeroed) root histograms of trees started on the same rows in one pass over the rows: each row's
+ * bins are read once for every tree (the same sums, in the same order, as one pass per tree).
+ */
+export function fillRootHistograms(
+  growths: TreeGrowth[],
+  sample: Int32Array | null,
+  m: number,
+  grads: Float64Array[],
+  hesses: Float64Array[],
+): void {
+  if (growths.length !== 3) {
+    for (const t of growths) t.fillRoot();
+    return;
+  }
+  const { rows, stride } = growths[0].data;
+  const [l0, l1, l2] = growths.map((t) => t.local);
+  const [h0, h1, h2] = growths.map((t) => t.rootHist!);
+  const [g0, g1, g2] = grads, [e0, e1, e2] = hesses;
+  for (let s = 0; s < m; s++) {
+    const i = sample === null ? s : sample[s], base = i * stride;
+    _addRow(h0, rows, base, l0, g0[i], e0[i]);
+    _addRow(h1, rows, base, l1, g1[i], e1[i]);
+    _addRow(h2, rows, base, l2, g2[i], e2[i]);
+  }
+}
+
+function _addRow(hist: _Hist, rows: Uint8Array, base: number, local: Int32Array, gi: number, hi: number) {
+  const { gh, cnt } = hist;
+  for (let b = 0, ob = 0; b < local.length; b++, ob += _NB) {
+    const k = ob + rows[base + local[b]], o = k << 1;
+    gh[o] += gi;
+    gh[o + 1] += hi;
+    cnt[k]++;
+  }
+}
+
+/**
+ * Grows one tree alone (see {@link TreeGrowth}): rows `sample[s]` (or `s`), s < m, gradients and hessians
+ * indexed by row, splits on `feats` (ascending ids); adds the split gains to `gainOut`.
  *
  * @example
  * ```ts
@@ -131,159 +458,15 @@ export function growBoostingTree(
   p: BoostingTreeParams,
   ws: BoostingWorkspace,
   gainOut: Float64Array,
-  ex: SplitExchange = {
-    nThreads: 1,
-    thread: 0,
-    cand: new Float64Array(candidateSlots(1)),
-    barrier: () => {},
-    bank: 0,
-  },
 ): FlatTree {
-  const { rows, stride, nBins, edges } = data;
-  const F = data.nFeatures;
-  // This thread's features: those of `feats` in its block of feature ids.
-  const fLo = Math.floor((ex.thread * F) / ex.nThreads),
-    fHi = Math.floor(((ex.thread + 1) * F) / ex.nThreads);
-  let nLocal = 0;
-  for (let b = 0; b < feats.length; b++) if (feats[b] >= fLo && feats[b] < fHi) nLocal++;
-  const local = new Int32Array(nLocal);
-  for (let b = 0, k = 0; b < feats.length; b++) if (feats[b] >= fLo && feats[b] < fHi) local[k++] = feats[b];
-  const histLen = nLocal * _FEAT;
-  ws.ensure(data.nRows, fHi - fLo);
-
-  const idx = ws.idx, g = ws.g, h = ws.h;
-  let G = 0, H = 0;
-  for (let s = 0; s < m; s++) {
-    const i = sample === null ? s : sample[s];
-    idx[s] = i;
-    g[s] = grad[i];
-    h[s] = hess[i];
-    G += grad[i];
-    H += hess[i];
-  }
-
-  const feature: number[] = [], threshold: number[] = [], thresholdBin: number[] = [];
-  const left: number[] = [], right: number[] = [], value: number[] = [];
-  const newNode = (gs: number, hs: number): number => {
-    feature.push(-1), threshold.push(0), thresholdBin.push(0), left.push(-1), right.push(-1);
-    value.push(hs + p.l2 > 0 ? (-gs / (hs + p.l2)) * p.learningRate : 0);
-    return feature.length - 1;
-  };
-  const { cand, nThreads, thread } = ex;
-  let bank = ex.bank;
-  // Scans this thread's features of `leaf` and publishes its best split in slot `slot` of the current bank.
-  const publish = (leaf: _Leaf, slot: number): void => {
-    const o = ((thread * 2 + bank) * 2 + slot) * _CAND;
-    cand[o] = 0, cand[o + 1] = -1;
-    const cnt = leaf.hi - leaf.lo;
-    if (leaf.depth >= p.maxDepth || cnt < 2 * p.minSamplesLeaf) return;
-    const hist = leaf.hist!;
-    const parent = (leaf.g * leaf.g) / (leaf.h + p.l2);
-    let best = 1e-12;
-    for (let b = 0; b < nLocal; b++) {
-      const base = b * _FEAT, nb = nBins[local[b]];
-      let gl = 0, hl = 0, cl = 0;
-      for (let t = 0; t < nb - 1; t++) {
-        const o2 = base + t * _C;
-        const c = hist[o2 + 2];
-        if (c === 0) continue;
-        gl += hist[o2], hl += hist[o2 + 1], cl += c;
-        const cr = cnt - cl, hr = leaf.h - hl;
-        if (cl < p.minSamplesLeaf || cr < p.minSamplesLeaf || hl < p.minHessian || hr < p.minHessian) {
-          continue;
-        }
-        if (!(hl + p.l2 > 0 && hr + p.l2 > 0)) continue;
-        const gr = leaf.g - gl;
-        const gn = (gl * gl) / (hl + p.l2) + (gr * gr) / (hr + p.l2) - parent;
-        if (gn > best) {
-          best = gn;
-          cand[o] = gn, cand[o + 1] = local[b], cand[o + 2] = t, cand[o + 3] = gl, cand[o + 4] = hl;
-        }
-      }
-    }
-  };
-  // After the barrier: the best of every thread's candidates, first thread (lowest features) on a tie.
-  const combine = (leaf: _Leaf, slot: number): void => {
-    let best = 1e-12;
-    leaf.gain = 0, leaf.f = -1;
-    for (let w = 0; w < nThreads; w++) {
-      const o = ((w * 2 + bank) * 2 + slot) * _CAND;
-      if (cand[o + 1] >= 0 && cand[o] > best) {
-        best = cand[o];
-        leaf.gain = cand[o], leaf.f = cand[o + 1], leaf.t = cand[o + 2], leaf.gl = cand[o + 3];
-        leaf.hl = cand[o + 4];
-      }
-    }
-    if (leaf.f < 0 && leaf.hist !== null) ws.give(leaf.hist), leaf.hist = null;
-  };
-  const leafOf = (
-    id: number,
-    lo: number,
-    hi: number,
-    depth: number,
-    gs: number,
-    hs: number,
-    hist: Float64Array,
-  ) => ({ id, lo, hi, depth, g: gs, h: hs, hist, gain: 0, f: -1, t: 0, gl: 0, hl: 0 }) as _Leaf;
-
-  const rootHist = ws.take(histLen);
-  _fillHist(rootHist, rows, stride, idx, g, h, 0, m, local);
-  const root = leafOf(newNode(G, H), 0, m, 0, G, H, rootHist);
-  bank ^= 1;
-  publish(root, 0);
-  ex.barrier();
-  combine(root, 0);
-  const leaves: _Leaf[] = [root];
-  let nLeaves = 1;
-  while (nLeaves < p.maxLeaves) {
-    let bi = -1;
-    for (let k = 0; k < leaves.length; k++) {
-      if (leaves[k].f >= 0 && (bi < 0 || leaves[k].gain > leaves[bi].gain)) bi = k;
-    }
-    if (bi < 0) break;
-    const L = leaves[bi];
-    leaves.splice(bi, 1);
-    const f = L.f;
-    const nl = _partition(ws, rows, stride, L.lo, L.hi, f, L.t);
-    gainOut[f] += L.gain;
-    const gr = L.g - L.gl, hr = L.h - L.hl;
-    const idL = newNode(L.gl, L.hl), idR = newNode(gr, hr);
-    feature[L.id] = f, thresholdBin[L.id] = L.t, threshold[L.id] = edges[f][L.t];
-    left[L.id] = idL, right[L.id] = idR;
-    const lo = L.lo, mid = L.lo + nl, hi = L.hi;
-    // Build the smaller child's histogram, derive the larger one by subtraction (reuses the parent's array).
-    const small = ws.take(histLen);
-    const leftSmaller = nl <= hi - mid;
-    if (leftSmaller) _fillHist(small, rows, stride, idx, g, h, lo, mid, local);
-    else _fillHist(small, rows, stride, idx, g, h, mid, hi, local);
-    const big = L.hist!;
-    for (let k = 0; k < histLen; k++) big[k] -= small[k];
-    const cl = leafOf(idL, lo, mid, L.depth + 1, L.gl, L.hl, leftSmaller ? small : big);
-    const cr = leafOf(idR, mid, hi, L.depth + 1, gr, hr, leftSmaller ? big : small);
-    bank ^= 1;
-    publish(cl, 0);
-    publish(cr, 1);
-    ex.barrier();
-    combine(cl, 0);
-    combine(cr, 1);
-    leaves.push(cl, cr);
-    nLeaves++;
-  }
-  for (const l of leaves) if (l.hist !== null) ws.give(l.hist);
-  ex.bank = bank;
-  return {
-    feature: Int32Array.from(feature),
-    threshold: Float64Array.from(threshold),
-    thresholdBin: Int32Array.from(thresholdBin),
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    width: 1,
-    value: Float64Array.from(value),
-  };
+  const t = new TreeGrowth(data, p, ws, soloExchange());
+  const [tree] = growTrees([t], sample, m, [grad], [hess], [feats]);
+  for (let f = 0; f < gainOut.length; f++) gainOut[f] += t.gain[f];
+  return tree;
 }
 
 function _fillHist(
-  hist: Float64Array,
+  hist: _Hist,
   rows: Uint8Array,
   stride: number,
   idx: Int32Array,
@@ -293,14 +476,29 @@ function _fillHist(
   hi: number,
   local: Int32Array,
 ): void {
-  const nf = local.length;
+  const nf = local.length, { gh, cnt } = hist;
+  if (nf === 0) return;
+  if (local[nf - 1] - local[0] === nf - 1) {
+    // contiguous features (no feature sampling): consecutive bytes of the row
+    const f0 = local[0];
+    for (let s = lo; s < hi; s++) {
+      const base = idx[s] * stride + f0, gi = g[s], hi_ = h[s];
+      for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
+        const k = ob + rows[base + b], o = k << 1;
+        gh[o] += gi;
+        gh[o + 1] += hi_;
+        cnt[k]++;
+      }
+    }
+    return;
+  }
   for (let s = lo; s < hi; s++) {
     const base = idx[s] * stride, gi = g[s], hi_ = h[s];
-    for (let b = 0; b < nf; b++) {
-      const o = b * _FEAT + rows[base + local[b]] * _C;
-      hist[o] += gi;
-      hist[o + 1] += hi_;
-      hist[o + 2] += 1;
+    for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
+      const k = ob + rows[base + local[b]], o = k << 1;
+      gh[o] += gi;
+      gh[o + 1] += hi_;
+      cnt[k]++;
     }
   }
 }

@@ -330,8 +330,8 @@ function _makeJob(
     nThreads,
     cand: new Float64Array(
       shared
-        ? new SharedArrayBuffer(candidateSlots(nThreads) * 8)
-        : new ArrayBuffer(candidateSlots(nThreads) * 8),
+        ? new SharedArrayBuffer(candidateSlots(nThreads, K) * 8)
+        : new ArrayBuffer(candidateSlots(nThreads, K) * 8),
     ),
     sync: new Int32Array(shared ? new SharedArrayBuffer(16) : new ArrayBuffer(16)),
   };
