@@ -160,6 +160,8 @@ Deno.test("comparisonViews() shows raw and deflated Sharpe and one config column
       sharpe_annualised: 1.2,
       total_return: 0.1,
       model_id: null,
+      verdict: null,
+      skill: null,
     })),
     config_differences: [{ key: "seed", values: [1, 2] }],
     metrics: [{ name: "macro_f1", values: [0.4, null] }],

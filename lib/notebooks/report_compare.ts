@@ -40,7 +40,14 @@ interface _DeflatedVerdict {
   rank?: number | null;
 }
 
-function _verdictNote(r: _Verdictish | undefined, d?: _DeflatedVerdict): string {
+const _SKILL_WORDS: Record<string, string> = {
+  both: "skill",
+  label: "label skill only",
+  econ: "economic skill only",
+  none: "no skill",
+};
+
+function _verdictNote(r: _Verdictish | undefined, d?: _DeflatedVerdict, skill?: string | null): string {
   const v = r?.verdict;
   const econ = typeof d?.economic_skill === "boolean"
     ? d.economic_skill
@@ -49,8 +56,10 @@ function _verdictNote(r: _Verdictish | undefined, d?: _DeflatedVerdict): string 
     : null;
   const label = typeof v?.label_skill === "boolean" ? v.label_skill : null;
   const pv = typeof d?.p_value === "number" ? d.p_value : typeof v?.p_value === "number" ? v.p_value : null;
-  if (econ === null && label === null && pv === null) return "verdict n/a";
-  const word = label === null
+  if (econ === null && label === null && pv === null && !skill) return "verdict n/a";
+  const word = skill
+    ? _SKILL_WORDS[skill] ?? skill
+    : label === null
     ? (econ ? "economic skill" : econ === false ? "no economic skill" : "")
     : econ && label
     ? "skill"
@@ -184,8 +193,13 @@ export function comparisonRunsView(
   const t = aq.table({
     run: c.runs.map((r) => runLabel(r.run_id)),
     strategy: c.runs.map((r) => r.strategy),
+    // list.ts's summary carries the skill when the record has a verdict ("both", "label", "econ", "none")
     verdict: c.runs.map((r) =>
-      _verdictNote(byId.get(r.run_id), dsr.get(r.run_id) as _DeflatedVerdict | undefined)
+      _verdictNote(
+        byId.get(r.run_id),
+        dsr.get(r.run_id) as _DeflatedVerdict | undefined,
+        (r as { skill?: string | null }).skill,
+      )
     ),
     macro_f1: num(c.runs.map((r) => r.macro_f1)),
     total_return: num(c.runs.map((r) => r.total_return)),

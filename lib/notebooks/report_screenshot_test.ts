@@ -306,6 +306,8 @@ function _fixtureReport(): { html: string; charts: number } {
         total_return: -0.0598,
         sharpe_annualised: -1.81,
         model_id: "b323993a8a51e834",
+        verdict: null,
+        skill: "none",
       })),
       deflated: ids.map((id) => ({ ...deflated, run_id: id })),
     }),
