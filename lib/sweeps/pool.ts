@@ -48,7 +48,7 @@ export function workerCommand(): { cmd: string; args: string[] } {
       `--config=${repo}/deno.json`,
       `--allow-read=.,${repo},/proc/self/exe,/usr/bin/ldd`,
       "--allow-write=data/cache",
-      `--allow-ffi=${repo}/node_modules`,
+      `--allow-ffi=${_realPath(`${repo}/node_modules`)}`,
       "--allow-run=git",
       "--allow-env=LOG_TOKENS,LOG_STREAM",
       "--allow-sys=hostname",
@@ -136,4 +136,12 @@ export async function runPool(jobs: TrialJob[], options: PoolOptions): Promise<v
   await Promise.all(runners);
   await recording.catch(() => {});
   if (failure) throw failure;
+}
+
+function _realPath(path: string): string {
+  try {
+    return Deno.realPathSync(path); // a symlinked node_modules: DuckDB's addon is loaded from the target
+  } catch {
+    return path;
+  }
 }
