@@ -25,7 +25,7 @@ import {
 import { parquetMetadata, parquetRead, parquetSchema } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { CandlelabError } from "../util/errors.ts";
-import { _concat, _ident, type ColumnInfo, type DuckEngine, type NumericResult } from "./engine.ts";
+import { _concat, _ident, type ColumnInfo, type DuckEngine, type NumericResult } from "./duck_engine.ts";
 
 type _WasmDb = Awaited<ReturnType<typeof duckdb.createDuckDB>>;
 type _WasmCon = ReturnType<_WasmDb["connect"]>;

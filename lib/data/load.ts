@@ -10,7 +10,8 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { basename, dirname, join } from "node:path";
 import { CandlelabError } from "../util/errors.ts";
-import { _ident, _lit, type ColumnInfo, type DuckEngine, type EngineKind, openEngine } from "./engine.ts";
+import { _ident, _lit, type ColumnInfo, type DuckEngine, type EngineKind } from "./duck_engine.ts";
+import { openEngine } from "./engine.ts";
 import {
   type CanonicalColumn,
   epochFactorToMs,

@@ -8,7 +8,7 @@
 import { dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { CandlelabError } from "../util/errors.ts";
-import { _ident, _lit } from "./engine.ts";
+import { _ident, _lit } from "./duck_engine.ts";
 
 /** Columns of one chunk: `timestamp` (UTC ms) plus DOUBLE columns, all the same length. */
 export type ColumnChunk = Record<string, Float64Array>;
