@@ -85,7 +85,8 @@ export async function recordTrial(outcome: TrialOutcome, roots: RecordRoots): Pr
  * const a = await Deno.makeTempDir(), b = await Deno.makeTempDir();
  * const meta = await saveModel(a, { kind: "k", formatVersion: 1, params: { x: 1 } }, {
  *   strategy: "s", asset: "BTC", market: "spot", interval: "1h", features: { set: "f", hash: "h" },
- *   label: { horizon: 1 }, training: { start: 0, end: 1, rows: 2 }, datasets: [],
+ *   label: { horizon: 1 }, training: { start: 0, end: 1, rows: 2 },
+ *   datasets: [{ path: "data/raw/x.parquet", sha256: "a".repeat(64) }],
  *   code: { commit: null, dirty: null, diffSha256: null }, seed: 0, metrics: {},
  * });
  * const read = (p: string) => Deno.readTextFile(`${a}/${p}/${meta.id}.json`);
