@@ -1,6 +1,8 @@
 /**
- * Opens a report in headless Chromium and checks the chart really renders (pixels of the line's colour
- * where the chart is). Skipped with a message when /usr/bin/chromium is absent.
+ * Opens reports in headless Chromium: a chart really renders (pixels of the line's colour), and a report
+ * built from every report view, at 1400 and 800 px, has no overlapping or clipped text, no clipped table
+ * and no page overflow (report_browser.ts measures the text boxes). `REPORT_FILES=a.html,b.html` checks
+ * shipped reports the same way. Skipped with a message when /usr/bin/chromium is absent.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -365,3 +367,23 @@ Deno.test({
     assert.deepEqual(kinds, ["clipped-table:wide", "clipped-text:bad chart", "overlap:bad chart"]);
   },
 });
+
+// Real reports on demand: REPORT_FILES=experiments/runs/<id>/03_train_spot.html,... checks shipped reports too.
+const REPORT_FILES = (Deno.env.get("REPORT_FILES") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+for (const file of REPORT_FILES) {
+  for (const width of [1400, 800]) {
+    Deno.test({
+      name: `${file} at ${width} px: no overlapping or clipped text`,
+      ignore: !HAVE,
+      async fn() {
+        const r = await renderReport(await Deno.readTextFile(file), { width });
+        assert.ok(r.charts > 0, `${file} has no chart`);
+        assert.deepEqual(
+          r.problems,
+          [],
+          r.problems.map((p) => `${p.kind} in "${p.where}": ${p.detail}`).join("\n"),
+        );
+      },
+    });
+  }
+}
