@@ -7,7 +7,7 @@
 import { CandlelabError } from "../util/errors.ts";
 import { canonicalJson } from "../util/hash.ts";
 import { deflatedSharpe, sharpeVariance } from "./deflated_sharpe.ts";
-import { listRuns, type RunSummary, summariseRun } from "./list.ts";
+import { listRuns, resolveRunRef, type RunSummary, summariseRun } from "./list.ts";
 import type { RunRecord } from "./run_record.ts";
 import { fmtNum, formatTable } from "./table.ts";
 import { holdoutLooks } from "./holdout_looks.ts"; // issue #13
@@ -305,8 +305,9 @@ export async function compareRuns(root: string, ids: readonly string[]): Promise
       "Cannot compare runs: no run ids given; pass one or more ids from deno task experiments:list",
     );
   }
-  const { runs } = await listRuns(root);
-  return compareRecords(ids.map((id) => resolveRunId(runs, id)), runs);
+  // one id space (issue #15): ids, unique prefixes or suffixes, or a notebook run id for its experiment run
+  const listing = await listRuns(root);
+  return compareRecords(ids.map((id) => resolveRunRef(listing, id, "compare")), listing.runs);
 }
 
 function _show(v: unknown): string {

@@ -129,9 +129,9 @@ Deno.test("compareRuns() names the id it cannot find or that is ambiguous", asyn
   const { root } = await fakeRoot();
   await assert.rejects(compareRuns(root, ["20250101"]), {
     name: "CandlelabError",
-    message: /no run with that id or prefix among 5 runs/,
+    message: /no run with that id, prefix or suffix among 5 runs/,
   });
-  await assert.rejects(compareRuns(root, ["20261124T"]), /the prefix matches 5 runs/);
+  await assert.rejects(compareRuns(root, ["20261124T"]), /it matches 5 runs/);
   await assert.rejects(compareRuns(root, []), /no run ids given/);
   await Deno.remove(root, { recursive: true });
 });

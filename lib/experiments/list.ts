@@ -11,9 +11,24 @@ import { fmtNum, formatTable } from "./table.ts";
 /** Where runs live unless a task is given `--root`. */
 export const DEFAULT_RUNS_ROOT = "experiments/runs";
 
-/** Runs found under a root, and the folders that could not be read (with why). */
+/** A notebook run folder (`manifest.json` of `nb:run`, no run.json) found beside the experiment runs. */
+export interface NotebookRunRef {
+  /** The notebook run id (its folder name). */
+  id: string;
+  notebook: string;
+  status: string;
+  startedAt: string;
+  /** The experiment run it belongs to (recorded by it), if any. */
+  experimentRun: string | null;
+  /** The HTML report, relative to the runs root. */
+  html: string | null;
+}
+
+/** Runs found under a root, the notebook runs beside them, and the folders that could not be read. */
 export interface RunListing {
   runs: RunRecord[];
+  /** Notebook run folders (not experiment runs: not problems either). */
+  notebooks: NotebookRunRef[];
   problems: { path: string; message: string }[];
 }
 
@@ -29,7 +44,7 @@ export interface RunListing {
  * ```
  */
 export async function listRuns(root: string, options: { strategy?: string } = {}): Promise<RunListing> {
-  const listing: RunListing = { runs: [], problems: [] };
+  const listing: RunListing = { runs: [], notebooks: [], problems: [] };
   const names: string[] = [];
   try {
     for await (const e of Deno.readDir(root)) {
@@ -45,6 +60,11 @@ export async function listRuns(root: string, options: { strategy?: string } = {}
   names.sort();
   for (const name of names) {
     const path = join(root, name, "run.json");
+    const nb = await _notebookRun(root, name);
+    if (nb) {
+      listing.notebooks.push(nb);
+      continue;
+    }
     try {
       const r = await readRunRecord(path);
       if (options.strategy === undefined || r.strategy === options.strategy) listing.runs.push(r);
@@ -53,6 +73,89 @@ export async function listRuns(root: string, options: { strategy?: string } = {}
     }
   }
   return listing;
+}
+
+/** The notebook run in `<root>/<name>` (a manifest.json and no run.json), or null. */
+async function _notebookRun(root: string, name: string): Promise<NotebookRunRef | null> {
+  try {
+    await Deno.stat(join(root, name, "run.json"));
+    return null;
+  } catch { /* no run.json: maybe a notebook run */ }
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(await Deno.readTextFile(join(root, name, "manifest.json")));
+  } catch {
+    return null;
+  }
+  if (m?.kind !== "candlelab.notebook-run") return null;
+  const html = (m.artifacts as { html?: string } | undefined)?.html;
+  return {
+    id: name,
+    notebook: String(m.notebook ?? ""),
+    status: String(m.status ?? "unknown"),
+    startedAt: String(m.startedAt ?? ""),
+    experimentRun: typeof m.experimentRun === "string" ? m.experimentRun : null,
+    html: html ? `${name}/${html}` : null,
+  };
+}
+
+/**
+ * Resolves what a user typed for a run: a whole experiment run id, a unique prefix or suffix of one, or a
+ * notebook run id (whole, prefix or suffix), which stands for the experiment run it recorded. One id space
+ * for every command that takes a run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveRunRef } from "./list.ts";
+ * const runs = [{ run_id: "20261124T101500Z-aa11-x1" }, { run_id: "20261124T111500Z-bb22-y2" }] as any;
+ * const notebooks = [{ id: "20261124T111400Z-cc33", experimentRun: "20261124T111500Z-bb22-y2" }] as any;
+ * assert.equal(resolveRunRef({ runs, notebooks }, "x1").run_id, "20261124T101500Z-aa11-x1");
+ * assert.equal(resolveRunRef({ runs, notebooks }, "20261124T10").run_id, "20261124T101500Z-aa11-x1");
+ * assert.equal(resolveRunRef({ runs, notebooks }, "cc33").run_id, "20261124T111500Z-bb22-y2");
+ * assert.throws(() => resolveRunRef({ runs, notebooks }, "2026"), /matches 2 runs/);
+ * assert.throws(() => resolveRunRef({ runs, notebooks }, "zz"), /no run/);
+ * ```
+ */
+export function resolveRunRef(
+  listing: Pick<RunListing, "runs"> & { notebooks?: readonly Pick<NotebookRunRef, "id" | "experimentRun">[] },
+  ref: string,
+  verb = "find",
+): RunRecord {
+  const { runs } = listing;
+  const exact = runs.find((r) => r.run_id === ref);
+  if (exact) return exact;
+  const hits = runs.filter((r) => r.run_id.startsWith(ref) || r.run_id.endsWith(ref));
+  if (hits.length === 1) return hits[0];
+  if (hits.length > 1) {
+    throw new CandlelabError(
+      `Cannot ${verb} run "${ref}": it matches ${hits.length} runs (${
+        hits.slice(0, 3).map((r) => r.run_id).join(", ")
+      }${hits.length > 3 ? ", ..." : ""}); give more of the id`,
+    );
+  }
+  const nbs = (listing.notebooks ?? []).filter((n) =>
+    n.id === ref || n.id.startsWith(ref) || n.id.endsWith(ref)
+  );
+  if (nbs.length === 1) {
+    const target = nbs[0].experimentRun;
+    const run = target ? runs.find((r) => r.run_id === target) : undefined;
+    if (run) return run;
+    throw new CandlelabError(
+      `Cannot ${verb} run "${ref}": it is notebook run ${nbs[0].id}, which ${
+        target ? `belongs to experiment run ${target}, not found here` : "recorded no experiment run"
+      }; list the experiment runs with deno task experiments:list`,
+    );
+  }
+  if (nbs.length > 1) {
+    throw new CandlelabError(
+      `Cannot ${verb} run "${ref}": it matches ${nbs.length} notebook runs; give more of the id`,
+    );
+  }
+  throw new CandlelabError(
+    `Cannot ${verb} run "${ref}": no run with that id, prefix or suffix among ${runs.length} runs; ` +
+      `list them with deno task experiments:list`,
+  );
 }
 
 /** One line of `experiments:list`. */
@@ -67,6 +170,10 @@ export interface RunSummary {
   sharpe_annualised: number | null;
   total_return: number | null;
   model_id: string | null;
+  /** run.json `verdict.text` when the run has one. */
+  verdict: string | null;
+  /** "both", "label", "econ" or "none" from the verdict's label and economic skill; null without one. */
+  skill: string | null;
 }
 
 /**
@@ -97,43 +204,50 @@ export function summariseRun(r: RunRecord): RunSummary {
     sharpe_annualised: r.backtest?.sharpe_annualised ?? null,
     total_return: r.backtest?.total_return ?? null,
     model_id: r.model_id,
+    verdict: r.verdict?.text ?? null,
+    skill: r.verdict
+      ? r.verdict.label_skill && r.verdict.economic_skill
+        ? "both"
+        : r.verdict.label_skill
+        ? "label"
+        : r.verdict.economic_skill
+        ? "econ"
+        : "none"
+      : null,
   };
 }
 
 /**
- * Text table of run summaries, one line per run.
+ * Text table of run summaries, one line per run, at most `width` columns (the strategy name is shortened
+ * with "…" when needed; the model id, duration and start time are in `--json`; the start time is in the id).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatRunList } from "./list.ts";
- * const t = formatRunList([{ run_id: "r1", strategy: "s", status: "ok", started_at: "2026-11-24T10:00:00.000Z",
- *   duration_seconds: 12.3, macro_f1: 0.41, sharpe_annualised: 1.2, total_return: 0.1, model_id: "m" }]);
- * console.assert(t.includes("r1") && t.includes("0.410") && t.includes("12.3"));
+ * const t = formatRunList([{ run_id: "20261124T101500Z-7aa4ff9f-utax5p", strategy: "btc_spot_ema_cross_rsi@XRP_long_name",
+ *   status: "ok", started_at: "2026-11-24T10:00:00.000Z", duration_seconds: 12.3, macro_f1: 0.41,
+ *   sharpe_annualised: 1.2, total_return: 0.1, model_id: "m", verdict: null, skill: "none" }]);
+ * assert.ok(t.includes("utax5p") && t.includes("0.410") && t.includes("+10.0 %"));
+ * assert.ok(t.split("\n").every((l) => l.length <= 100), t);
  * ```
  */
-export function formatRunList(rows: readonly RunSummary[]): string {
+export function formatRunList(rows: readonly RunSummary[], width = 100): string {
+  const fixed = 32 + 7 + 8 + 7 + 9 + 5 + 2 * 6; // every column but the strategy, with separators
+  const strategyWidth = Math.max(8, Math.min(28, width - fixed - 2));
+  const short = (s: string) => s.length > strategyWidth ? s.slice(0, strategyWidth - 1) + "…" : s;
   return formatTable(
-    [
-      "run id",
-      "strategy",
-      "status",
-      "start (UTC)",
-      "duration s",
-      "macro-F1",
-      "Sharpe (ann.)",
-      "total return",
-      "model id",
-    ],
+    ["run id", "strategy", "status", "macro-F1", "Sharpe", "return", "skill"],
     rows.map((r) => [
       r.run_id,
-      r.strategy,
+      short(r.strategy),
       r.status,
-      r.started_at.replace("T", " ").replace(/\.\d{3}Z$/, ""),
-      fmtNum(r.duration_seconds, 1),
       fmtNum(r.macro_f1),
       fmtNum(r.sharpe_annualised, 2),
-      fmtNum(r.total_return, 4),
-      r.model_id,
+      r.total_return === null || !Number.isFinite(r.total_return)
+        ? null
+        : `${r.total_return >= 0 ? "+" : ""}${(r.total_return * 100).toFixed(1)} %`,
+      r.skill,
     ]),
   );
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatRunList, listRuns, summariseRun } from "./list.ts";
+import { formatRunList, listRuns, resolveRunRef, summariseRun } from "./list.ts";
 import { fakeRunRecord, writeFakeRun } from "./testing.ts";
 
 const H = 3_600_000;
@@ -64,8 +64,33 @@ Deno.test("listRuns() reports unreadable folders as problems, ignores hidden one
   await Deno.remove(root, { recursive: true });
 });
 
+Deno.test("listRuns() lists notebook run folders apart (not as problems) and resolveRunRef() maps their ids", async () => {
+  const root = await fakeRoot();
+  const { runs } = await listRuns(root);
+  const target = runs[0].run_id;
+  await Deno.mkdir(`${root}/20261124T090000Z-0dbe7143`);
+  await Deno.writeTextFile(
+    `${root}/20261124T090000Z-0dbe7143/manifest.json`,
+    JSON.stringify({
+      kind: "candlelab.notebook-run",
+      notebook: "notebooks/03_train_spot.ipynb",
+      status: "ok",
+      startedAt: "2026-11-24T09:00:00.000Z",
+      experimentRun: target,
+      artifacts: { html: "03_train_spot.html" },
+    }),
+  );
+  const l = await listRuns(root);
+  assert.equal(l.notebooks.length, 1);
+  assert.ok(l.problems.every((p) => !p.path.includes("0dbe7143")), JSON.stringify(l.problems));
+  assert.equal(l.notebooks[0].html, "20261124T090000Z-0dbe7143/03_train_spot.html");
+  assert.equal(resolveRunRef(l, "0dbe7143").run_id, target);
+  assert.equal(resolveRunRef(l, "20261124T090000Z-0dbe7143").run_id, target);
+  await Deno.remove(root, { recursive: true });
+});
+
 Deno.test("listRuns() of a missing root is empty", async () => {
-  assert.deepEqual(await listRuns("/definitely/not/here/runs"), { runs: [], problems: [] });
+  assert.deepEqual(await listRuns("/definitely/not/here/runs"), { runs: [], notebooks: [], problems: [] });
 });
 
 Deno.test("summariseRun() and formatRunList() show one line per run with its key numbers", async () => {
@@ -78,14 +103,9 @@ Deno.test("summariseRun() and formatRunList() show one line per run with its key
   assert.equal(rows[1].sharpe_annualised, null);
   const lines = formatRunList(rows).split("\n");
   assert.equal(lines.length, 5); // header, rule, 3 runs
-  assert.match(
-    lines[0],
-    /^run id\s+strategy\s+status\s+start \(UTC\)\s+duration s\s+macro-F1\s+Sharpe \(ann\.\)\s+total return\s+model id$/,
-  );
-  assert.match(
-    lines[2],
-    /btc_perp_1h\s+ok\s+2026-11-24 09:00:00\s+60\.0\s+0\.410\s+1\.87\s+0\.2500\s+model-abc$/,
-  );
-  assert.match(lines[3], /failed .* - +- +- +-$/);
+  assert.match(lines[0], /^run id\s+strategy\s+status\s+macro-F1\s+Sharpe\s+return\s+skill$/);
+  assert.match(lines[2], /btc_perp_1h\s+ok\s+0\.410\s+1\.87\s+\+25\.0 %/);
+  assert.match(lines[3], /failed\s+-\s+-\s+-/);
+  assert.ok(lines.every((l) => l.length <= 100), "experiments:list fits 100 columns");
   await Deno.remove(root, { recursive: true });
 });

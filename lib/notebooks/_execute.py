@@ -37,8 +37,17 @@ def main():
     nb = nbformat.read(args["input"], as_version=4)
     current = {"index": None}
 
+    code_cells = [i for i, c in enumerate(nb.cells) if c.get("cell_type") == "code"]
+
     def on_cell_start(cell, cell_index, **_kw):
         current["index"] = cell_index
+        # one progress line per code cell on stderr (lib/notebooks/execute.ts PROGRESS_PREFIX)
+        src = cell.get("source", "")
+        first = next((ln.strip() for ln in src.split("\n") if ln.strip()), "")
+        pos = code_cells.index(cell_index) + 1 if cell_index in code_cells else 0
+        sys.stderr.write("@@candlelab-progress " + json.dumps(
+            {"cell": pos, "of": len(code_cells), "index": cell_index, "firstLine": first}) + "\n")
+        sys.stderr.flush()
 
     client = NotebookClient(
         nb,

@@ -25,6 +25,38 @@ export interface ExecuteOptions {
   python?: string;
   /** Aborting it stops the runner (SIGTERM; it shuts its kernel down before exiting). */
   signal?: AbortSignal;
+  /** Called as each code cell starts (from the runner's progress lines on stderr). */
+  onProgress?: (p: CellProgress) => void;
+}
+
+/** A code cell starting: its position among the code cells and in the notebook, and its first line. */
+export interface CellProgress {
+  /** 1-based position among the notebook's code cells. */
+  cell: number;
+  /** Number of code cells. */
+  of: number;
+  /** 0-based index in the executed notebook. */
+  index: number;
+  firstLine: string;
+}
+
+/** Prefix of the runner's progress lines on stderr (one JSON {@link CellProgress} after it). */
+export const PROGRESS_PREFIX = "@@candlelab-progress ";
+
+/**
+ * One progress line for the terminal.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatCellProgress } from "./execute.ts";
+ * assert.equal(formatCellProgress({ cell: 3, of: 12, index: 5, firstLine: "const x = 1;" }),
+ *   "  cell 3/12 (#5) const x = 1;");
+ * ```
+ */
+export function formatCellProgress(p: CellProgress): string {
+  const line = p.firstLine.length > 70 ? p.firstLine.slice(0, 69) + "…" : p.firstLine;
+  return `  cell ${p.cell}/${p.of} (#${p.index}) ${line}`;
 }
 
 /** Why an execution failed. */
@@ -78,23 +110,47 @@ export async function executeNotebook(nb: Notebook, options: ExecuteOptions): Pr
   };
   const script = new URL("./_execute.py", import.meta.url).pathname;
   const python = options.python ?? SYSTEM_PYTHON;
-  let out: Deno.CommandOutput;
+  let child: Deno.ChildProcess;
   try {
-    out = await new Deno.Command(python, {
+    child = new Deno.Command(python, {
       args: [script, JSON.stringify(args)],
       cwd: options.cwd,
       env: { JUPYTER_PATH: options.jupyterPath, JUPYTER_RUNTIME_DIR: runtimeDir, PYTHONNOUSERSITE: "1" },
       stdout: "piped",
       stderr: "piped",
       signal: options.signal,
-    }).output();
+    }).spawn();
   } catch (err) {
     throw new CandlelabError(
       `Cannot execute notebook: starting ${python} failed (${(err as Error).message}); run: bash .ci/setup`,
     );
   }
-  const stdout = new TextDecoder().decode(out.stdout).trim();
-  const stderr = new TextDecoder().decode(out.stderr);
+  // stderr: progress lines go to onProgress as they come, the rest is kept for diagnosis
+  const kept: string[] = [];
+  const readErr = (async () => {
+    let buf = "";
+    const take = (line: string) => {
+      if (!line.startsWith(PROGRESS_PREFIX)) return void kept.push(line);
+      try {
+        options.onProgress?.(JSON.parse(line.slice(PROGRESS_PREFIX.length)));
+      } catch { /* a malformed progress line is not worth failing the run */ }
+    };
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      buf += chunk;
+      const lines = buf.split("\n");
+      buf = lines.pop()!;
+      lines.forEach(take);
+    }
+    if (buf) take(buf);
+  })();
+  const [outBytes, code] = await Promise.all([
+    new Response(child.stdout).arrayBuffer(),
+    child.status.then((s) => s.code),
+    readErr,
+  ]);
+  const out = { code };
+  const stdout = new TextDecoder().decode(outBytes).trim();
+  const stderr = kept.join("\n");
   const last = stdout.split("\n").at(-1) ?? "";
   let parsed: { status: "ok" | "failed"; error?: ExecutionError; written?: boolean };
   try {

@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import { CandlelabError } from "../util/errors.ts";
 import { encodeHex } from "./_hex.ts";
 import { SYSTEM_JUPYTER } from "./kernel.ts";
 
@@ -19,8 +20,10 @@ export interface JupyterCommandOptions {
   ip?: string;
   /** Port. @default 8888 */
   port?: number;
-  /** Folder shown in the file browser. @default "<root>/notebooks" */
+  /** Root of the file browser (Jupyter's notebook-dir). @default the project root */
   notebookDir?: string;
+  /** Folder the URL opens, relative to `notebookDir`. @default "notebooks" */
+  openDir?: string;
   /** Add `--allow-root` (Jupyter refuses to run as root otherwise; pass `Deno.uid() === 0`). @default false */
   allowRoot?: boolean;
   /** Jupyter launcher. @default "/usr/bin/jupyter" */
@@ -68,7 +71,10 @@ export function buildJupyterCommand(options: JupyterCommandOptions): JupyterComm
       `Cannot start Jupyter: port must be an integer in 1..65535, current value is ${port}`,
     );
   }
-  const notebookDir = options.notebookDir ?? join(options.root, "notebooks");
+  // the file browser's root is the project (data/, configs/ and experiments/ are reachable); the URL opens
+  // notebooks/
+  const notebookDir = options.notebookDir ?? options.root;
+  const open = options.openDir ?? "notebooks";
   return {
     command: options.jupyter ?? SYSTEM_JUPYTER,
     args: [
@@ -85,7 +91,9 @@ export function buildJupyterCommand(options: JupyterCommandOptions): JupyterComm
       JUPYTER_RUNTIME_DIR: join(options.root, ".jupyter", "runtime"),
       JUPYTER_TOKEN: options.token,
     },
-    url: `http://${ip === "0.0.0.0" ? "127.0.0.1" : ip}:${port}/?token=${options.token}`,
+    url: `http://${ip === "0.0.0.0" ? "127.0.0.1" : ip}:${port}/${
+      open ? `tree/${open}` : ""
+    }?token=${options.token}`,
   };
 }
 
@@ -100,4 +108,36 @@ export function buildJupyterCommand(options: JupyterCommandOptions): JupyterComm
  */
 export function redactToken(line: string, token: string): string {
   return token === "" ? line : line.split(token).join("<token>");
+}
+
+/**
+ * Throws a CandlelabError when `port` on `ip` is taken (so no URL is printed for a server that cannot
+ * start); resolves when it is free. Needs net permission for `ip` (deno.json grants the loopback); without
+ * it the check is skipped and Jupyter's own `--port-retries=0` failure is the answer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkPortFree } from "./jupyter_server.ts";
+ * const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * await assert.rejects(() => checkPortFree("127.0.0.1", (busy.addr as Deno.NetAddr).port), /is in use/);
+ * busy.close();
+ * ```
+ */
+export async function checkPortFree(ip: string, port: number): Promise<void> {
+  let l: Deno.Listener;
+  try {
+    l = Deno.listen({ hostname: ip === "0.0.0.0" ? "0.0.0.0" : ip, port });
+  } catch (err) {
+    if (err instanceof Deno.errors.AddrInUse) {
+      throw new CandlelabError(
+        `Cannot start Jupyter: port ${port} on ${ip} is in use (another Jupyter or program); stop it or pass ` +
+          `another port, e.g. deno task jupyter --port ${port + 1}`,
+      );
+    }
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) return;
+    throw err;
+  }
+  l.close();
+  await Promise.resolve();
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { buildJupyterCommand, generateToken, redactToken } from "./jupyter_server.ts";
 import { projectRoot, SYSTEM_JUPYTER } from "./kernel.ts";
 
-Deno.test("buildJupyterCommand() binds 127.0.0.1, serves notebooks/ and uses the project-local kernelspec", () => {
+Deno.test("buildJupyterCommand() binds 127.0.0.1, serves the project with notebooks/ opened and uses the project-local kernelspec", () => {
   const c = buildJupyterCommand({ root: "/proj", token: "t0k3n" });
   assert.equal(c.command, "/usr/bin/jupyter");
   assert.deepEqual(c.args, [
@@ -12,14 +12,14 @@ Deno.test("buildJupyterCommand() binds 127.0.0.1, serves notebooks/ and uses the
     "--ip=127.0.0.1",
     "--port=8888",
     "--port-retries=0",
-    "--notebook-dir=/proj/notebooks",
+    "--notebook-dir=/proj",
   ]);
   assert.deepEqual(c.env, {
     JUPYTER_PATH: "/proj/.jupyter",
     JUPYTER_RUNTIME_DIR: "/proj/.jupyter/runtime",
     JUPYTER_TOKEN: "t0k3n",
   });
-  assert.equal(c.url, "http://127.0.0.1:8888/?token=t0k3n");
+  assert.equal(c.url, "http://127.0.0.1:8888/tree/notebooks?token=t0k3n");
 });
 
 Deno.test("buildJupyterCommand() keeps the token off the command line and checks the port", () => {

@@ -34,6 +34,10 @@ export interface NotebookRunManifest {
   gitCommit: string | null;
   gitDirty: boolean | null;
   artifacts: { notebook?: string; html?: string };
+  /** The experiment run this notebook run belongs to (the last one it recorded), if any. */
+  experimentRun?: string;
+  /** Every experiment run recorded while this notebook ran, in start order. */
+  experimentRuns?: string[];
 }
 
 /**

@@ -12,6 +12,7 @@
  * @module
  */
 import { z } from "zod";
+import { resolve } from "node:path";
 import { CandlelabError } from "../util/errors.ts";
 import { cellSource, findTaggedCell, type Notebook, type NotebookCell } from "./notebook_file.ts";
 
@@ -22,6 +23,8 @@ export const ParameterSpecSchema = z.strictObject({
   enum: z.array(z.union([z.string(), z.number()])).min(1).optional(),
   min: z.number().optional(),
   max: z.number().optional(),
+  /** A path relative to the notebook's folder that must exist before the run starts. */
+  path: z.enum(["file", "dir"]).optional(),
 });
 
 /** One parameter's declaration. */
@@ -322,4 +325,78 @@ export function injectParameters(nb: Notebook, values: Record<string, ParameterV
   if (copy.nbformat_minor >= 5) cell.id = "injected-parameters";
   copy.cells.splice(at + 1, 0, cell);
   return copy;
+}
+
+/**
+ * Whether a string parameter names a path (relative to the notebook's folder): declared with `path`, or
+ * described as "relative to ..." or named like `config`, `*Dir`, `*Path`, `*File`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isPathParameter } from "./parameters.ts";
+ * assert.equal(isPathParameter("config", { type: "string", description: "Strategy config file" }), true);
+ * assert.equal(isPathParameter("runsDir", { type: "string", description: "Folder of runs" }), true);
+ * assert.equal(isPathParameter("title", { type: "string", description: "Title" }), false);
+ * assert.equal(isPathParameter("config", { type: "integer", description: "n" }), false);
+ * ```
+ */
+export function isPathParameter(name: string, spec: ParameterSpec): boolean {
+  if (spec.type !== "string" || spec.enum) return false;
+  if (spec.path) return true;
+  return /relative to /i.test(spec.description) ||
+    /^(config|sweep)$|(Dir|Path|File|_dir|_path|_file)$/.test(name);
+}
+
+/**
+ * Checks, before the kernel starts, that every path parameter (see {@link isPathParameter}) given as an
+ * override exists relative to the notebook's folder (`nbDir`); throws a CandlelabError naming the
+ * parameter, the value, where it was looked for and what to pass instead.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkPathParameters } from "./parameters.ts";
+ * const nb = { nbformat: 4, nbformat_minor: 5, cells: [],
+ *   metadata: { candlelab: { parameters: { config: { type: "string", description: "Config, relative to notebooks/" } } } } };
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.yaml`, "x: 1");
+ * await checkPathParameters(nb, { config: "a.yaml" }, dir, "n.ipynb");
+ * await assert.rejects(() => checkPathParameters(nb, { config: "nope.yaml" }, dir, "n.ipynb"), /"config".*nope\.yaml.*does not exist/);
+ * ```
+ */
+export async function checkPathParameters(
+  nb: Notebook,
+  values: Record<string, ParameterValue>,
+  nbDir: string,
+  path: string,
+): Promise<void> {
+  const specs = parameterSpecs(nb, path);
+  for (const [name, value] of Object.entries(values)) {
+    const spec = specs[name];
+    if (!spec || typeof value !== "string" || !isPathParameter(name, spec)) continue;
+    const full = resolve(nbDir, value);
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(full);
+    } catch (err) {
+      const outside = err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied;
+      throw new CandlelabError(
+        outside
+          ? `Cannot run ${path}: parameter "${name}" = "${value}" is ${full}, outside the project; notebooks read only inside the project: copy it in (configs under configs/, data under data/raw/) and pass its path relative to the notebook's folder`
+          : `Cannot run ${path}: parameter "${name}" = "${value}" does not exist (looked for ${full}; ${spec.description}); pass a path relative to the notebook's folder, e.g. -p ${name}=../configs/...`,
+        { cause: err },
+      );
+    }
+    if (spec.path === "dir" && !info.isDirectory) {
+      throw new CandlelabError(
+        `Cannot run ${path}: parameter "${name}" = "${value}" is not a folder (${full})`,
+      );
+    }
+    if (spec.path === "file" && !info.isFile) {
+      throw new CandlelabError(
+        `Cannot run ${path}: parameter "${name}" = "${value}" is not a file (${full})`,
+      );
+    }
+  }
 }

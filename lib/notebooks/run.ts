@@ -11,12 +11,18 @@ import { writeFileAtomic, writeJsonAtomic, writeJsonAtomicSync } from "../util/a
 import { whileInterruptible } from "../util/interrupt.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { sha256 } from "../util/hash.ts";
-import { executeNotebook, type ExecutionError } from "./execute.ts";
+import { type CellProgress, executeNotebook, type ExecutionError } from "./execute.ts";
 import { buildReportHtml } from "./html_report.ts";
 import { checkJupyterInstalled, projectRoot, resolveKernel } from "./kernel.ts";
 import { gitState, notebookRunId, type NotebookRunManifest } from "./manifest.ts";
 import { firstLine, type Notebook, parseNotebook } from "./notebook_file.ts";
-import { effectiveParameters, injectParameters, validateOverrides } from "./parameters.ts";
+import {
+  checkPathParameters,
+  effectiveParameters,
+  injectParameters,
+  validateOverrides,
+} from "./parameters.ts";
+import { experimentRunsBetween, writeRunsIndex } from "../experiments/index_html.ts";
 
 /** Options of {@link runNotebook}. */
 export interface RunNotebookOptions {
@@ -36,6 +42,8 @@ export interface RunNotebookOptions {
   timeoutSeconds?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
+  /** Called as each code cell starts. */
+  onProgress?: (p: CellProgress) => void;
 }
 
 /** What {@link runNotebook} returns. */
@@ -94,6 +102,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<Notebook
   }
   const nb = parseNotebook(text, options.notebook);
   const overrides = validateOverrides(nb, options.overrides ?? {}, options.notebook);
+  await checkPathParameters(nb, overrides, dirname(nbPath), options.notebook);
   await checkJupyterInstalled();
   await resolveKernel(jupyterPath, kernelName);
 
@@ -147,12 +156,19 @@ export async function runNotebook(options: RunNotebookOptions): Promise<Notebook
         timeoutSeconds: options.timeoutSeconds,
         scratchDir: scratch,
         signal: stop.signal,
+        onProgress: options.onProgress,
       }));
     const ended = now();
     manifest.status = result.status;
     manifest.endedAt = new Date(ended).toISOString();
     manifest.durationMs = ended - started;
     if (result.error) manifest.error = _errorFields(result.error, result.executed ?? injected);
+    // one id space: the experiment runs this notebook run recorded (run.json started while it ran)
+    const recorded = await experimentRunsBetween(join(root, "experiments", "runs"), started, ended);
+    if (recorded.length > 0) {
+      manifest.experimentRuns = recorded;
+      manifest.experimentRun = recorded.at(-1);
+    }
     if (result.executed && result.htmlFragment !== undefined) {
       manifest.artifacts = { notebook: `${name}.ipynb`, html: `${name}.html` };
       const html = buildReportHtml({
@@ -165,6 +181,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<Notebook
       await writeFileAtomic(join(runDir, `${name}.html`), html);
     }
     await writeJsonAtomic(manifestPath, manifest);
+    await _refreshIndex(root);
     return { runId, runDir, manifest };
   } catch (err) {
     manifest.status = "failed";
@@ -174,6 +191,15 @@ export async function runNotebook(options: RunNotebookOptions): Promise<Notebook
     throw err;
   } finally {
     await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Rewrites experiments/index.html; a failure is a warning (the run itself is recorded). */
+async function _refreshIndex(root: string): Promise<void> {
+  try {
+    await writeRunsIndex(join(root, "experiments"));
+  } catch (err) {
+    console.error(`warning: experiments/index.html not refreshed: ${(err as Error).message}`);
   }
 }
 

@@ -18,6 +18,7 @@ import { randomProba } from "../backtest/synthetic.ts";
 import { getStrategy, StrategyTradingSchema } from "../strategy/strategy.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { CandlelabError } from "../util/errors.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 /**
  * Runs the task with command-line `args`; returns the summary it prints.
@@ -83,11 +84,16 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
   return summary;
 }
 
+const SPEC: TaskSpec = {
+  name: "backtest",
+  usage: "deno task backtest --strategy <name> --candles <parquet> [--configs configs/strategies] " +
+    "[--funding <parquet> --mark <parquet>] [--start ISO] [--end ISO] " +
+    "(--proba <json {rows, data}> | --random-seed <n>) [--out <result.json>]",
+  about: "Backtests one strategy on one dataset and prints the metrics as JSON (--random-seed: seeded " +
+    "random probabilities, a smoke test of the data and the costs).",
+  writes: "experiments/",
+};
+
 if (import.meta.main) {
-  try {
-    console.log(JSON.stringify(await main(Deno.args), null, 2));
-  } catch (err) {
-    console.error((err as Error).message);
-    Deno.exit(1);
-  }
+  await runTask(SPEC, async (args) => console.log(JSON.stringify(await main(args), null, 2)));
 }

@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { clearFeatureCache, FEATURE_CACHE_DIR } from "../features/cache.ts";
 import { CandlelabError } from "../util/errors.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 const _UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3_600e3, d: 86_400e3, w: 604_800e3 };
 
@@ -29,10 +30,18 @@ export function parseAge(text: string): number {
   return Number(m[1]) * _UNITS[m[2]];
 }
 
+const SPEC: TaskSpec = {
+  name: "cache:clear",
+  usage: "deno task cache:clear [--older-than 7d] [--dataset <sha256 prefix>] [--dir data/cache/features]",
+  about: "Drops cached feature tables (all, those older than an age, or those of one dataset).",
+  reads: "data/cache/",
+  writes: "data/cache/",
+};
+
 if (import.meta.main) {
-  try {
+  await runTask(SPEC, async (args) => {
     const { values } = parseArgs({
-      args: Deno.args,
+      args,
       options: { "older-than": { type: "string" }, dataset: { type: "string" }, dir: { type: "string" } },
     });
     if (values.dataset !== undefined && !/^[0-9a-f]{1,64}$/.test(values.dataset)) {
@@ -46,8 +55,5 @@ if (import.meta.main) {
       datasetPrefix: values.dataset,
     });
     console.log(JSON.stringify({ removed: removed.length, files: removed }));
-  } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : err);
-    Deno.exit(1);
-  }
+  });
 }

@@ -12,6 +12,7 @@ import { resolveSources } from "../data/load.ts";
 import { checkFile, formatCheck } from "../data/metadata.ts";
 import type { EngineKind } from "../data/engine.ts";
 import type { DatasetFileInfo, FileKind } from "../data/filename.ts";
+import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
 
 const _USAGE = "usage: deno task data:check <file|folder|glob>... [--asset BTC] [--quote USDT] " +
   "[--exchange binance] [--market spot|perp] [--interval 1h] [--kind ohlcv|funding|mark] [--json]";
@@ -83,7 +84,7 @@ export async function main(args: string[], out: (line: string) => void = console
   try {
     files = await resolveSources(positionals);
   } catch (err) {
-    out(`error: ${(err as Error).message}`);
+    out(`error: ${errorMessage(err, SPEC)}`);
     return 1;
   }
   for (const file of files) {
@@ -97,11 +98,18 @@ export async function main(args: string[], out: (line: string) => void = console
       );
     } catch (err) {
       failed++;
-      out(`FAIL ${file}\n  error: ${(err as Error).message}`);
+      out(`FAIL ${file}\n  error: ${errorMessage(err, SPEC)}`);
     }
   }
   if (!values.json) out(`\n${files.length - failed} of ${files.length} files OK`);
   return failed > 0 ? 1 : 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+const SPEC: TaskSpec = {
+  name: "data:check",
+  usage: _USAGE.replace(/^usage: /, ""),
+  about: "Quality report of data files; exit 1 if a file no longer matches its .metadata.json.",
+  reads: "anything",
+};
+
+if (import.meta.main) await runTask(SPEC, main);

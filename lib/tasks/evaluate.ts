@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { loadExperimentConfig } from "../experiments/config.ts";
 import { evaluateModel } from "../experiments/evaluate.ts";
 import { CandlelabError } from "../util/errors.ts";
+import { exitOnSignals } from "../util/interrupt.ts";
 
 const _USAGE = "usage: deno task evaluate <config.yaml> --model <id> [--set path.to.key=value ...] " +
   "[--start 2024-01-01] [--end 2025-01-01] [--allow-overlap]";
@@ -94,6 +95,7 @@ function _day(ms: number): string {
 }
 
 if (import.meta.main) {
+  exitOnSignals(); // issue #15: the task decides what Ctrl-C does (the run's last word, then exit 130)
   try {
     Deno.exit(await main(Deno.args));
   } catch (err) {

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { loadExperimentConfig } from "../experiments/config.ts";
 import { runExperiment } from "../experiments/pipeline.ts";
 import { terminalProgress } from "../models/progress.ts";
-import { CandlelabError } from "../util/errors.ts";
+import { refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
 import { join } from "node:path";
 import { readRunRecord } from "../experiments/run_record.ts";
 import { type FoldPeriod, formatFoldPeriod } from "../validation/time_folds.ts";
@@ -112,11 +112,20 @@ export async function main(args: string[], out: (line: string) => void = console
   return 0;
 }
 
+// issue #15: --help, Ctrl-C records the run as interrupted, permission refusals explained (lib/tasks/_cli.ts)
+const SPEC: TaskSpec = {
+  name: "experiment",
+  usage: _USAGE.replace(/^usage: /, ""),
+  about: "Runs the whole loop for one strategy config (data, features, labels, walk-forward, backtest, " +
+    "verdict) and prints the run id, folder, fold periods and the verdict. --open-holdout scores the " +
+    "final model on the lockbox and records the opening.",
+  writes: "data/cache/, models/, experiments/",
+};
+
 if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : (err as Error).stack ?? String(err));
-    Deno.exit(1);
-  }
+  await runTask(SPEC, async (args) => {
+    const code = await main(args);
+    await refreshRunsIndex(); // experiments/index.html lists every run
+    return code;
+  });
 }

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { CandlelabError } from "../util/errors.ts";
 import { compareRuns, formatComparison } from "../experiments/compare.ts";
 import { DEFAULT_RUNS_ROOT } from "../experiments/list.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 /**
  * Runs the task with `args`; returns the exit code. Output goes to `out` (default stdout).
@@ -52,11 +53,12 @@ function _parse(args: string[]) {
   });
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (err) {
-    console.error((err as Error).message);
-    Deno.exit(1);
-  }
-}
+const SPEC: TaskSpec = {
+  name: "experiments:compare",
+  usage: "deno task experiments:compare <run id or unique suffix>... [--json] [--root experiments/runs]",
+  about:
+    "Compares experiment runs side by side: differing config keys, metrics, trial counts and deflated Sharpe. A notebook run id stands for the experiment run it recorded.",
+  reads: "experiments/",
+};
+
+if (import.meta.main) await runTask(SPEC, (args) => main(args));

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { CandlelabError } from "../util/errors.ts";
 import { DEFAULT_RUNS_ROOT, formatRunList, listRuns, summariseRun } from "../experiments/list.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 /**
  * Runs the task with `args`; returns the exit code. Output goes to `out` (default stdout).
@@ -34,10 +35,10 @@ export async function main(
   }
   const { values } = parsed;
   const root = values.root!;
-  const { runs, problems } = await listRuns(root, { strategy: values.strategy });
+  const { runs, notebooks, problems } = await listRuns(root, { strategy: values.strategy });
   const rows = runs.map(summariseRun);
   if (values.json) {
-    out(JSON.stringify({ root, runs: rows, problems }, null, 2) + "\n");
+    out(JSON.stringify({ root, runs: rows, notebooks, problems }, null, 2) + "\n");
     return 0;
   }
   const filter = values.strategy ? ` for strategy ${values.strategy}` : "";
@@ -46,6 +47,15 @@ export async function main(
       ? `No runs under ${root}${filter}.\n`
       : formatRunList(rows) + `\n\n${rows.length} run(s) under ${root}${filter}\n`,
   );
+  if (values.notebooks) {
+    for (const n of notebooks) {
+      out(`${n.id}  ${n.status.padEnd(7)} ${n.notebook}${n.experimentRun ? ` -> ${n.experimentRun}` : ""}\n`);
+    }
+  } else if (notebooks.length > 0) {
+    out(
+      `(${notebooks.length} notebook run(s) beside them: --notebooks lists them; reports in experiments/index.html)\n`,
+    );
+  }
   for (const p of problems) out(`skipped ${p.path}: ${p.message.split("\n")[0]}\n`);
   return 0;
 }
@@ -56,17 +66,19 @@ function _parse(args: string[]) {
     options: {
       strategy: { type: "string" },
       json: { type: "boolean", default: false },
+      notebooks: { type: "boolean", default: false },
       root: { type: "string", default: DEFAULT_RUNS_ROOT },
     },
     strict: true,
   });
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (err) {
-    console.error((err as Error).message);
-    Deno.exit(1);
-  }
-}
+const SPEC: TaskSpec = {
+  name: "experiments:list",
+  usage: "deno task experiments:list [--strategy S] [--notebooks] [--json] [--root experiments/runs]",
+  about:
+    "Lists experiment runs (newest last) with their status, key metrics and the notebook runs that belong to them.",
+  reads: "experiments/",
+};
+
+if (import.meta.main) await runTask(SPEC, (args) => main(args));

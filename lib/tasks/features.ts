@@ -15,11 +15,12 @@ import { sha256File } from "../util/hash.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { loadFeatureSetSpec } from "../features/config.ts";
 import { resolveFeatureSet } from "../features/set.ts";
-import { buildFeatureTable } from "../features/build.ts";
+import { buildFeatureTable } from "../labels/feature_table.ts";
 import { cachedFeatureColumns } from "../features/cache.ts";
 import { hugePageAllocator } from "../features/alloc.ts";
-import { float64Column } from "../features/columns.ts";
+import { float64Column } from "../series/columns.ts";
 import { loadLabelSpec } from "../labels/config.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 const USAGE =
   "usage: deno task features <candles.parquet> --set <name|file.yaml> --out <file.parquet> [--label <name|file.yaml>] " +
@@ -119,11 +120,11 @@ async function main(argv: string[]): Promise<void> {
   }));
 }
 
-if (import.meta.main) {
-  try {
-    await main(Deno.args);
-  } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : err);
-    Deno.exit(1);
-  }
-}
+const SPEC: TaskSpec = {
+  name: "features",
+  usage: USAGE.replace(/^(u|U)sage: /, ""),
+  about: "Builds a feature table (and optionally labels) from a bars file and writes it as Parquet.",
+  writes: "data/",
+};
+
+if (import.meta.main) await runTask(SPEC, async (args) => void await main(args));

@@ -1,7 +1,8 @@
 /**
- * `deno task jupyter [--ip 127.0.0.1] [--port 8888]`: starts Jupyter Notebook on notebooks/ with the
- * project-local Deno kernel. The token is random (or CANDLELAB_JUPYTER_TOKEN), printed once here and
- * redacted from Jupyter's own log lines.
+ * `deno task jupyter [--ip 127.0.0.1] [--port 8888]`: starts Jupyter Notebook on the project folder, with
+ * notebooks/ opened and the project-local Deno kernel. A busy port is reported before any URL is printed.
+ * The token is random (or CANDLELAB_JUPYTER_TOKEN), printed once here and redacted from Jupyter's own log
+ * lines.
  *
  * @module
  */
@@ -9,16 +10,27 @@ import { parseArgs } from "node:util";
 import {
   buildJupyterCommand,
   checkJupyterInstalled,
+  checkPortFree,
   generateToken,
   projectRoot,
   redactToken,
   resolveKernel,
 } from "../notebooks/mod.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
+
+const SPEC: TaskSpec = {
+  name: "jupyter",
+  usage: "deno task jupyter [--ip 127.0.0.1] [--port 8888]",
+  about: "Starts Jupyter Notebook on the project folder (notebooks/ opened) with the project-local Deno " +
+    "kernel, on 127.0.0.1 with a random token printed once. Ctrl-C stops it.",
+  reads: "the project folder",
+  ownSignals: true,
+};
 
 if (import.meta.main) {
-  try {
+  await runTask(SPEC, async (args) => {
     const { values } = parseArgs({
-      args: Deno.args,
+      args,
       options: { ip: { type: "string" }, port: { type: "string" } },
     });
     const root = projectRoot();
@@ -33,6 +45,7 @@ if (import.meta.main) {
       port: values.port === undefined ? undefined : Number(values.port),
       allowRoot: Deno.uid() === 0,
     });
+    await checkPortFree(values.ip ?? "127.0.0.1", values.port === undefined ? 8888 : Number(values.port));
     const child = new Deno.Command(cmd.command, {
       args: cmd.args,
       env: cmd.env,
@@ -50,13 +63,11 @@ if (import.meta.main) {
         await out.write(enc.encode(redactToken(chunk, token)));
       }
     };
+    // this task's signals stop Jupyter (which shuts its kernels down), then the task exits with its code
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
       Deno.addSignalListener(sig, () => child.kill("SIGTERM"));
     }
     await Promise.all([forward(child.stdout, Deno.stdout), forward(child.stderr, Deno.stderr)]);
-    Deno.exit((await child.status).code);
-  } catch (err) {
-    console.error(`jupyter: ${(err as Error).message}`);
-    Deno.exit(2);
-  }
+    return (await child.status).code;
+  });
 }

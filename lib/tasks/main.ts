@@ -9,11 +9,13 @@ import { join, relative } from "node:path";
 import { listRuns } from "../experiments/list.ts";
 import {
   describeFailure,
+  formatCellProgress,
   type NotebookRunResult,
   projectRoot,
   runNotebook,
   type RunNotebookOptions,
 } from "../notebooks/mod.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 /** One notebook run of the main job. */
 export interface MainStep {
@@ -239,8 +241,23 @@ async function _runSince(root: string, strategy: string, since: Date): Promise<s
   return after.at(-1)?.run_id;
 }
 
+const SPEC: TaskSpec = {
+  name: "main",
+  usage: "deno task main",
+  about: "The README's main job: runs headless, in order, 03_train_spot, 04_train_perpetual, 05_backtest " +
+    "for each strategy and 06_compare_experiments; stops at the first failure (exit 1) and ends by " +
+    "printing each HTML report, the experiment run ids and experiments/index.html.",
+  reads: "the project folder",
+  writes: "experiments/",
+};
+
 if (import.meta.main) {
-  const results = await runMain();
-  console.log(formatMainSummary(results, MAIN_STEPS.length));
-  Deno.exit(results.length === MAIN_STEPS.length && results.every((r) => r.ok) ? 0 : 1);
+  await runTask(SPEC, async () => {
+    const results = await runMain({
+      run: (o) => runNotebook({ ...o, onProgress: (p) => console.log(`    ${formatCellProgress(p)}`) }),
+    });
+    console.log(formatMainSummary(results, MAIN_STEPS.length));
+    console.log("\nEvery run and report: experiments/index.html");
+    return results.length === MAIN_STEPS.length && results.every((r) => r.ok) ? 0 : 1;
+  });
 }

@@ -1,54 +1,61 @@
 /**
  * `deno task nb:run <notebook> [-p key=value ...] [--out <folder>] [--timeout <seconds>]`
  * Runs a notebook headless through Jupyter with the Deno kernel; writes the executed notebook, a
- * self-contained HTML and manifest.json into experiments/runs/<run-id>/ (or --out). Exit 1 on failure.
+ * self-contained HTML and manifest.json into experiments/runs/<run-id>/ (or --out). Prints one line per
+ * cell as it starts. Exit 1 on failure.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { describeFailure, parseAssignments, runNotebook } from "../notebooks/mod.ts";
+import { describeFailure, formatCellProgress, parseAssignments, runNotebook } from "../notebooks/mod.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
-const USAGE =
-  "usage: deno task nb:run <notebook.ipynb> [-p key=value ...] [--out <folder>] [--timeout <seconds>]";
+const SPEC: TaskSpec = {
+  name: "nb:run",
+  usage: "deno task nb:run <notebook.ipynb> [-p key=value ...] [--out <folder>] [--timeout <seconds>]",
+  about: "Runs a notebook headless with parameters (checked, paths included, before the kernel starts); " +
+    "writes the executed .ipynb, a self-contained HTML report and manifest.json into " +
+    "experiments/runs/<run-id>/ (or --out, inside experiments/) and refreshes experiments/index.html.",
+  reads: "the project folder",
+  writes: "experiments/",
+};
 
 if (import.meta.main) {
-  try {
+  await runTask(SPEC, async (args) => {
     const { values, positionals } = parseArgs({
-      args: Deno.args,
+      args,
       allowPositionals: true,
       options: {
         param: { type: "string", short: "p", multiple: true },
         out: { type: "string" },
         timeout: { type: "string" },
-        help: { type: "boolean", short: "h" },
       },
     });
-    if (values.help) {
-      console.log(USAGE);
-      Deno.exit(0);
-    }
     if (positionals.length !== 1) {
-      throw new Error(`expected one notebook path, got ${positionals.length}; ${USAGE}`);
+      console.error(`nb:run: expected one notebook path, got ${positionals.length}; usage: ${SPEC.usage}`);
+      return 2;
     }
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(timeout > 0)) {
-      throw new Error(`--timeout must be a positive number of seconds, current value is "${values.timeout}"`);
+      console.error(
+        `nb:run: --timeout must be a positive number of seconds, current value is "${values.timeout}"`,
+      );
+      return 2;
     }
     const r = await runNotebook({
       notebook: positionals[0],
       overrides: parseAssignments(values.param ?? []),
       outDir: values.out,
       timeoutSeconds: timeout,
+      onProgress: (p) => console.log(formatCellProgress(p)),
     });
     if (r.manifest.status === "ok") {
       console.log(`nb:run ok ${r.runId}: ${r.runDir}/${r.manifest.artifacts.html}`);
-    } else {
-      console.error(describeFailure(positionals[0], r.manifest.error!));
-      console.error(`nb:run failed ${r.runId}: see ${r.runDir}/manifest.json`);
-      Deno.exit(1);
+      if (r.manifest.experimentRun) console.log(`experiment run ${r.manifest.experimentRun}`);
+      return 0;
     }
-  } catch (err) {
-    console.error(`nb:run: ${(err as Error).message}`);
-    Deno.exit(2);
-  }
+    console.error(describeFailure(positionals[0], r.manifest.error!));
+    console.error(`nb:run failed ${r.runId}: see ${r.runDir}/manifest.json`);
+    return 1;
+  });
 }

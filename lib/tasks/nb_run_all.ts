@@ -6,27 +6,40 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { projectRoot, runAllNotebooks } from "../notebooks/mod.ts";
+import { formatCellProgress, projectRoot, runAllNotebooks } from "../notebooks/mod.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
+
+const SPEC: TaskSpec = {
+  name: "nb:run-all",
+  usage: "deno task nb:run-all [--dir notebooks] [--timeout <seconds>]",
+  about: "Runs every notebook of notebooks/ in name order (skipping names starting with _ or .), " +
+    "continues after a failure, prints a summary; exit 1 if any failed.",
+  reads: "the project folder",
+  writes: "experiments/",
+};
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { dir: { type: "string" }, timeout: { type: "string" } },
+  await runTask(SPEC, async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: { dir: { type: "string" }, timeout: { type: "string" } },
+    });
+    const dir = values.dir ?? join(projectRoot(), "notebooks");
+    const entries = await runAllNotebooks(dir, {
+      timeoutSeconds: values.timeout === undefined ? undefined : Number(values.timeout),
+      onProgress: (p) => console.log(formatCellProgress(p)),
+      onResult: (e) =>
+        console.log(
+          `${e.status === "ok" ? "ok    " : "FAILED"} ${e.notebook}${e.runDir ? ` -> ${e.runDir}` : ""}`,
+        ),
+    });
+    const failed = entries.filter((e) => e.status === "failed");
+    console.log(
+      `\nnb:run-all: ${
+        entries.length - failed.length
+      } ok, ${failed.length} failed (of ${entries.length} in ${dir})`,
+    );
+    for (const f of failed) console.log(`  ${f.message}`);
+    return failed.length > 0 ? 1 : 0;
   });
-  const dir = values.dir ?? join(projectRoot(), "notebooks");
-  const entries = await runAllNotebooks(dir, {
-    timeoutSeconds: values.timeout === undefined ? undefined : Number(values.timeout),
-    onResult: (e) =>
-      console.log(
-        `${e.status === "ok" ? "ok    " : "FAILED"} ${e.notebook}${e.runDir ? ` -> ${e.runDir}` : ""}`,
-      ),
-  });
-  const failed = entries.filter((e) => e.status === "failed");
-  console.log(
-    `\nnb:run-all: ${
-      entries.length - failed.length
-    } ok, ${failed.length} failed (of ${entries.length} in ${dir})`,
-  );
-  for (const f of failed) console.log(`  ${f.message}`);
-  Deno.exit(failed.length > 0 ? 1 : 0);
 }

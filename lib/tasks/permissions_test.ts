@@ -28,6 +28,7 @@ const MAY_ALLOW_ALL = new Set([
   "bench:features",
   "bench:models",
   "bench:backtest",
+  "bench:sweep",
 ]);
 /** Tasks that may load native code (the DuckDB engine, through npm `@duckdb/node-api`). */
 const MAY_FFI = new Set([
@@ -42,10 +43,15 @@ const MAY_FFI = new Set([
   "nb:run",
   "nb:run-all",
   "jupyter",
+  "evaluate",
+  "sweep:worker",
 ]);
 /** Tasks that may open network sockets, and where to. */
 const MAY_NET: Record<string, RegExp> = {
   jupyter: /^--allow-net=(127\.0\.0\.1|localhost)(:\d+)?(,(127\.0\.0\.1|localhost)(:\d+)?)*$/,
+  // the sweep queue (ADR of issue #14): the loopback and the compose service named redis
+  sweep: /^--allow-net=((127\.0\.0\.1|localhost|redis)(:\d+)?,?)+$/,
+  "sweep:worker": /^--allow-net=((127\.0\.0\.1|localhost|redis)(:\d+)?,?)+$/,
 };
 
 /** The `deno run ...` commands of one task, as flag lists (the script and its args excluded). */
@@ -121,7 +127,7 @@ for (
     const before = (await Array.fromAsync(Deno.readDir(outside))).map((e) => e.name).sort();
     const r = await _runTask(task, args(outside));
     assert.notEqual(r.code, 0, r.out);
-    assert.match(r.out, /NotCapable|Requires (read|write) access/, r.out);
+    assert.match(r.out, /may not (read|write) .*deno.json/, r.out);
     assert.doesNotMatch(r.out, /Allow\?|\[y\/n\]/, "the task prompted instead of failing");
     assert.deepEqual((await Array.fromAsync(Deno.readDir(outside))).map((e) => e.name).sort(), before);
     assert.equal(await Deno.readTextFile(`${outside}/keep.json`), "{}");
@@ -135,7 +141,7 @@ Deno.test("deno task data:metadata with its declared flags cannot write metadata
   await Deno.copyFile(`${REPO}/data/raw/binance_BTC_USDT_perp_8h_funding.parquet`, f);
   const r = await _runTask("data:metadata", [f]);
   assert.notEqual(r.code, 0, r.out);
-  assert.match(r.out, /NotCapable|Requires write access/, r.out);
+  assert.match(r.out, /may not write .*writes only inside data\//, r.out);
   assert.deepEqual((await Array.fromAsync(Deno.readDir(outside))).map((e) => e.name), [
     "binance_BTC_USDT_perp_8h_funding.parquet",
   ]);

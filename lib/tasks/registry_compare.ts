@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { compareModels, DEFAULT_REGISTRY_ROOT, formatComparison } from "../registry/mod.ts";
-import { CandlelabError } from "../util/errors.ts";
+import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -21,9 +21,17 @@ async function main(): Promise<void> {
     const c = await compareModels(values.root, positionals);
     console.log(values.json ? JSON.stringify(c, null, 2) : formatComparison(c));
   } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : err);
+    console.error(errorMessage(err, SPEC));
     Deno.exit(1);
   }
 }
 
-if (import.meta.main) await main();
+const SPEC: TaskSpec = {
+  name: "registry:compare",
+  usage: "deno task registry:compare <id> <id>... [--json] [--root models]",
+  about: "Shows registered models side by side (config differences and metrics).",
+  reads: "models/",
+  writes: "models/ (its index)",
+};
+
+if (import.meta.main) await runTask(SPEC, main);

@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_REGISTRY_ROOT, findModels, type ModelQuery, parseMetricFilter } from "../registry/mod.ts";
 import { CandlelabError } from "../util/errors.ts";
+import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -60,9 +61,18 @@ async function main(): Promise<void> {
       for (const r of [head, ...rows]) console.log(r.map((c, j) => c.padEnd(w[j])).join("  ").trimEnd());
     }
   } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : err);
+    console.error(errorMessage(err, SPEC));
     Deno.exit(1);
   }
 }
 
-if (import.meta.main) await main();
+const SPEC: TaskSpec = {
+  name: "registry:list",
+  usage:
+    'deno task registry:list [--strategy S] [--asset BTC] [--market spot|perpetual] [--interval 1h] [--metric "macro_f1>0.4"]... [--dataset <sha256>] [--limit N] [--json] [--root models]',
+  about: "Lists registered models, newest first, filtered by strategy, market, metrics or dataset.",
+  reads: "models/",
+  writes: "models/ (its index)",
+};
+
+if (import.meta.main) await runTask(SPEC, main);

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_REGISTRY_ROOT, reindex } from "../registry/mod.ts";
-import { CandlelabError } from "../util/errors.ts";
+import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { root: { type: "string", default: DEFAULT_REGISTRY_ROOT } } });
@@ -15,9 +15,17 @@ async function main(): Promise<void> {
     for (const p of r.problems) console.error(`warning: skipped ${p.file}: ${p.reason}`);
     console.log(`Indexed ${r.total} models from ${values.root}/metadata (${r.problems.length} skipped).`);
   } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : err);
+    console.error(errorMessage(err, SPEC));
     Deno.exit(1);
   }
 }
 
-if (import.meta.main) await main();
+const SPEC: TaskSpec = {
+  name: "registry:reindex",
+  usage: "deno task registry:reindex [--root models]",
+  about: "Rebuilds the SQLite index of the model registry from models/metadata/*.json.",
+  reads: "models/",
+  writes: "models/ (its index)",
+};
+
+if (import.meta.main) await runTask(SPEC, main);

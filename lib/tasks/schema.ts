@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { CONFIG_SCHEMAS, jsonSchemaOf } from "../config/json_schema.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 /**
  * Writes the schemas into `out`; returns the files written.
@@ -29,10 +30,20 @@ export async function writeSchemas(out: string): Promise<string[]> {
   return files;
 }
 
+const SPEC: TaskSpec = {
+  name: "schema",
+  usage: "deno task schema [--out configs/schema]",
+  about: "Writes JSON Schema for strategy, feature-set and label configs (editor completion).",
+  reads: "anything",
+  writes: "configs/schema/",
+};
+
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { out: { type: "string", default: "configs/schema" } },
+  await runTask(SPEC, async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: { out: { type: "string", default: "configs/schema" } },
+    });
+    for (const f of await writeSchemas(values.out!)) console.log(`wrote ${f}`);
   });
-  for (const f of await writeSchemas(values.out!)) console.log(`wrote ${f}`);
 }
