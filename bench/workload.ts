@@ -24,7 +24,7 @@ import { createModel, type ModelConfigInput } from "../lib/models/mod.ts";
 import type { FeatureMatrix } from "../lib/models/estimator.ts";
 import { walkForward, walkForwardSplits } from "../lib/validation/mod.ts";
 import { peerBacktest } from "../lib/backtest/mod.ts";
-import { float64Column } from "../lib/features/columns.ts";
+import { float64Column } from "../lib/series/columns.ts";
 
 /** Workload constants of the peer. */
 export const PEER = {

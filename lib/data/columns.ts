@@ -111,26 +111,3 @@ export function isNumericType(type: string): boolean {
 export function isTimeType(type: string): boolean {
   return /^(DATE|TIMESTAMP.*)$/i.test(type);
 }
-
-/**
- * A table column as a Float64Array without copying when the table is neither filtered nor ordered and the
- * column already is one (`table.array(name)` would copy it into a plain Array).
- *
- * @example
- * ```ts
- * import * as aq from "arquero";
- * import { float64Column } from "./columns.ts";
- * const x = new Float64Array([1, 2]);
- * console.assert(float64Column(aq.table({ x }), "x") === x);
- * ```
- */
-export function float64Column(table: ColumnTable, name: string): Float64Array {
-  const col = table.column(name) as unknown;
-  if (!col) {
-    throw new CandlelabError(
-      `Cannot read column ${name}: the table has columns [${table.columnNames().join(", ")}]`,
-    );
-  }
-  if (col instanceof Float64Array && !table.isFiltered() && !table.isOrdered()) return col;
-  return table.array(name, Float64Array) as Float64Array;
-}

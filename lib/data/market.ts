@@ -18,7 +18,7 @@ import { type DatasetFileInfo, type FileKind, parseDatasetFilename, resolveFileI
 import { formatInterval, parseInterval, parseTime } from "./interval.ts";
 import { type JoinInfo, joinPointInTime } from "./point_in_time.ts";
 import { inferIntervalMs } from "./quality.ts";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 import { loadBars, type LoadedBars, type TimeRange } from "./load.ts";
 import { metadataPath, readMetadata } from "./metadata.ts";
 

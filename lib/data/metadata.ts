@@ -14,7 +14,7 @@ import type { EngineKind } from "./engine.ts";
 import { type DatasetFileInfo, resolveFileInfo } from "./filename.ts";
 import { isoTime, parseInterval } from "./interval.ts";
 import { loadBars } from "./load.ts";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 
 /** Version of the data layer written into metadata (bump when metrics change meaning). */
 export const DATA_TOOL_VERSION = "candlelab-data 0.1.0";

@@ -33,7 +33,7 @@
  */
 import { CandlelabError } from "../util/errors.ts";
 import type { ColumnTable } from "arquero";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 import { formatInterval, isoTime, parseInterval } from "./interval.ts";
 
 /** An auxiliary series as read from its file, before joining. Timestamps strictly increasing (UTC ms). */

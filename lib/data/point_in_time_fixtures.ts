@@ -11,7 +11,7 @@ import { loadBars } from "./load.ts";
 import { resample } from "./resample.ts";
 import { synthBars } from "./synth.ts";
 import { type ColumnChunk, writeParquet } from "./write.ts";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 import type { PerpetualPaths } from "./market.ts";
 import type { ColumnTable } from "arquero";
 

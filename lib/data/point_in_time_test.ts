@@ -10,7 +10,7 @@ import {
   rowsWithoutAux,
 } from "./point_in_time.ts";
 import { coarseMarkPaths, fifteenMinutePaths, openTimeJoin } from "./point_in_time_fixtures.ts";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 import type { PerpetualDataset } from "./dataset.ts";
 
 const H = 3_600_000;

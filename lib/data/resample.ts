@@ -16,7 +16,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CandlelabError } from "../util/errors.ts";
 import { parseInterval } from "./interval.ts";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 import { inferIntervalMs } from "./quality.ts";
 
 /** Options of `resample`. */

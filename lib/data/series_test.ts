@@ -3,7 +3,7 @@ import { DataConfigSchema } from "./config.ts";
 import { loadBars } from "./load.ts";
 import { loadDataset } from "./market.ts";
 import { writeParquet } from "./write.ts";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 
 const XRP = "../shared/data/binance_XRP_USDT_spot_1h.parquet";
 

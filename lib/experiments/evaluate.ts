@@ -17,10 +17,10 @@ import { assertPointInTime } from "../data/point_in_time.ts";
 import {
   cachedFeatureColumns,
   featureSetLookback,
-  float64Column,
   loadFeatureSetSpec,
   resolveFeatureSet,
 } from "../features/mod.ts";
+import { float64Column } from "../series/columns.ts";
 import { computeLabels } from "../labels/mod.ts";
 import { loadModel } from "../models/mod.ts";
 import { loadRegisteredModel, metricsFromReport, type ModelMetadata } from "../registry/mod.ts";

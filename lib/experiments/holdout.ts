@@ -11,7 +11,7 @@
 import { z } from "zod";
 import * as aq from "arquero";
 import type { Dataset } from "../data/dataset.ts";
-import { float64Column } from "../data/columns.ts";
+import { float64Column } from "../series/columns.ts";
 import { restrictJoins } from "../data/point_in_time.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { parseInterval, parseTime } from "../data/interval.ts";

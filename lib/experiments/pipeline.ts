@@ -25,12 +25,12 @@ import {
   describeWarmupViolation,
   type FeatureSet,
   featureSetLookback,
-  float64Column,
   loadFeatureSetSpec,
   resolveFeatureSet,
   selectValidRows,
   takeRows,
 } from "../features/mod.ts";
+import { float64Column } from "../series/columns.ts";
 import { classBalance, computeLabels, type Labels } from "../labels/mod.ts";
 import { createModel } from "../models/mod.ts";
 import type { Estimator, FeatureMatrix } from "../models/estimator.ts";

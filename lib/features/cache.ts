@@ -17,7 +17,7 @@ import { canonicalJson, sha256 } from "../util/hash.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { computeFeatureColumns, type ComputeOptions, type FeatureSet } from "./set.ts";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 
 /** Default cache folder, relative to the repository root. */
 export const FEATURE_CACHE_DIR = "data/cache/features";

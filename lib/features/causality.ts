@@ -22,9 +22,8 @@ import {
   featureSetLookback,
   inferTiming,
 } from "./set.ts";
-import { float64Column, sliceRows } from "./columns.ts";
+import { float64Column, sliceRows } from "../series/columns.ts";
 import type { FeatureTiming } from "./feature.ts";
-import type { LabelSpec, LabelSpecInput } from "../labels/config.ts";
 
 /** A value that changed when later bars were removed. */
 export interface CausalityViolation {
@@ -325,13 +324,13 @@ export interface PurgeEmbargo {
  * import { purgeEmbargo } from "./causality.ts";
  * import { resolveFeatureSet } from "./set.ts";
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "volatility", params: { window: 60 } }] });
- * const g = purgeEmbargo(set, { kind: "vol_scaled", horizon: 15 });
+ * const g = purgeEmbargo(set, { horizon: 15 }); // a label spec: only its horizon is read
  * console.assert(g.purge === 15 && g.embargo === 75);
  * ```
  */
 export function purgeEmbargo(
   set: FeatureSet,
-  labelSpec: LabelSpecInput | LabelSpec | { horizon: number },
+  labelSpec: { horizon?: number },
   timing: Partial<FeatureTiming> = {},
 ): PurgeEmbargo {
   const horizon = labelSpec.horizon ?? 15;

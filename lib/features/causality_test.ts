@@ -11,7 +11,7 @@ import {
   purgeEmbargo,
 } from "./causality.ts";
 import { featureSetLookback, resolveFeatureSet } from "./set.ts";
-import { ewm, recursiveLookback, rollingMean } from "./kernels.ts";
+import { ewm, recursiveLookback, rollingMean } from "../series/kernels.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { _synthPerp } from "./_testdata.ts";
 

@@ -4,13 +4,12 @@
  * @module
  */
 export * from "./feature.ts";
-export * from "./kernels.ts";
 export * from "./registry.ts";
 export * from "./config.ts";
 export * from "./set.ts";
-export * from "./columns.ts";
+/** Kept for notebooks/02_features, which imports it from here (lib/series/columns.ts holds it). */
+export { sliceRows } from "../series/columns.ts";
 export * from "./valid.ts";
 export * from "./causality.ts";
 export * from "./cache.ts";
-export * from "./build.ts";
 export * from "./alloc.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadPerpetual } from "../data/market.ts";
-import { float64Column } from "../data/columns.ts";
+import { float64Column } from "../series/columns.ts";
 import { loadBars } from "../data/load.ts";
 import { coarseMarkPaths, fifteenMinutePaths } from "../data/point_in_time_fixtures.ts";
 import { computeFeatureSet, resolveFeatureSet } from "./set.ts";

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { defineFeature, type FeatureContext } from "./feature.ts";
-import { ewm, logReturns, recursiveLookback, rollingExtremeDistances, rollingMeanStd } from "./kernels.ts";
+import { ewm, logReturns, recursiveLookback, rollingExtremeDistances, rollingMeanStd } from "../series/kernels.ts";
 
 const _int = (def: number, min = 1) =>
   z.number().int().min(min).max(1_000_000, "windows and lags must be at most 1,000,000 bars").default(def);

@@ -13,7 +13,7 @@ import {
 } from "./feature.ts";
 import { FEATURES, getFeature } from "./registry.ts";
 import { type FeatureSetInput, FeatureSetSchema, type FeatureSetSpec } from "./config.ts";
-import { float64Column } from "./columns.ts";
+import { float64Column } from "../series/columns.ts";
 
 /** One resolved entry: definition, parsed params and final output names. */
 export interface FeatureSetEntry {

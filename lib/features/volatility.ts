@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { defineFeature, type FeatureContext } from "./feature.ts";
-import { logReturns, rollingStd, rollingZScore } from "./kernels.ts";
+import { logReturns, rollingStd, rollingZScore } from "../series/kernels.ts";
 
 const _int = (def: number, min = 2) =>
   z.number().int().min(min).max(1_000_000, "windows must be at most 1,000,000 bars").default(def);

@@ -1,15 +1,16 @@
 /**
  * Assembling the output table of `deno task features`: `timestamp`, the set's features, optionally the
- * label, with warm-up / invalid rows counted (and dropped on request).
+ * label, with warm-up / invalid rows counted (and dropped on request). It lives with the labels because it
+ * is the first place where features and labels meet (features never import labels).
  *
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { computeLabels, labelColumn } from "../labels/labels.ts";
-import type { LabelSpec } from "../labels/config.ts";
-import { computeFeatureColumns, type ComputeOptions, type FeatureSet } from "./set.ts";
-import { float64Column } from "./columns.ts";
-import { type RowSelection, selectValidRows, takeRows } from "./valid.ts";
+import { computeLabels, labelColumn } from "./labels.ts";
+import type { LabelSpec } from "./config.ts";
+import { computeFeatureColumns, type ComputeOptions, type FeatureSet } from "../features/set.ts";
+import { float64Column } from "../series/columns.ts";
+import { type RowSelection, selectValidRows, takeRows } from "../features/valid.ts";
 
 /** Result of `buildFeatureTable`. */
 export interface FeatureTableResult {
@@ -26,8 +27,8 @@ export interface FeatureTableResult {
  * @example
  * ```ts
  * import * as aq from "arquero";
- * import { buildFeatureTable } from "./build.ts";
- * import { resolveFeatureSet } from "./set.ts";
+ * import { buildFeatureTable } from "./feature_table.ts";
+ * import { resolveFeatureSet } from "../features/set.ts";
  * const close = new Float64Array(30).map((_, i) => 100 + Math.sin(i));
  * const t = aq.table({ timestamp: close.map((_, i) => i * 60000), close });
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] });

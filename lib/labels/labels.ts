@@ -7,8 +7,8 @@
  */
 import type { ColumnTable } from "arquero";
 import { CandlelabError } from "../util/errors.ts";
-import { float64Column } from "../features/columns.ts";
-import { logReturns, rollingStd } from "../features/kernels.ts";
+import { float64Column } from "../series/columns.ts";
+import { logReturns, rollingStd } from "../series/kernels.ts";
 import { LONG, NEUTRAL, SHORT } from "./classes.ts";
 import { type LabelSpec, type LabelSpecInput, LabelSpecSchema } from "./config.ts";
 

@@ -7,3 +7,4 @@ export * from "./classes.ts";
 export * from "./config.ts";
 export * from "./labels.ts";
 export * from "./balance.ts";
+export * from "./feature_table.ts";

@@ -20,7 +20,7 @@ import { listRuns } from "../experiments/list.ts";
 import { compareRecords, type RunComparison } from "../experiments/compare.ts";
 import type { RunRecord } from "../experiments/run_record.ts";
 import { CandlelabError } from "../util/errors.ts";
-import { float64Column } from "../features/columns.ts";
+import { float64Column } from "../series/columns.ts";
 import { createProgress, type ProgressOptions } from "./progress.ts";
 import { comparisonSharpeChart } from "./report_compare.ts";
 

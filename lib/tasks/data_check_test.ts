@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { main } from "./data_check.ts";
 import { loadBars } from "../data/load.ts";
 import { writeParquet } from "../data/write.ts";
-import { float64Column } from "../data/columns.ts";
+import { float64Column } from "../series/columns.ts";
 
 Deno.test("data:check --asset describes a file named off the convention instead of crashing", async () => {
   const dir = await Deno.makeTempDir();

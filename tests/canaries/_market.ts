@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadBars } from "../../lib/data/load.ts";
 import { writeParquet } from "../../lib/data/write.ts";
-import { float64Column } from "../../lib/data/columns.ts";
+import { float64Column } from "../../lib/series/columns.ts";
 import { mulberry32 } from "../../lib/util/random.ts";
 
 /** The repository root. */

@@ -15,7 +15,7 @@ import { runExperiment } from "../../lib/experiments/pipeline.ts";
 import { silentProgress } from "../../lib/experiments/progress.ts";
 import { readRunRecord } from "../../lib/experiments/run_record.ts";
 import { type AnyFeatureDef, defineFeature } from "../../lib/features/feature.ts";
-import { rollingMean } from "../../lib/features/kernels.ts";
+import { rollingMean } from "../../lib/series/kernels.ts";
 import { FEATURES } from "../../lib/features/registry.ts";
 import { CandlelabError } from "../../lib/util/errors.ts";
 import { mulberry32 } from "../../lib/util/random.ts";
