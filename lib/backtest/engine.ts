@@ -21,7 +21,6 @@ import { CandlelabError } from "../util/errors.ts";
 import type { Risk, SignalPolicy } from "../strategy/config.ts";
 import { decideTarget, validateProba } from "../strategy/policy.ts";
 import type { Costs, Market } from "./config.ts";
-import type { TradeSink } from "./trade_log.ts";
 
 /** Bar columns at the engine's boundary (plain typed arrays, same length). */
 export interface BacktestBars {
@@ -78,6 +77,13 @@ export interface Trade {
   exitReason: ExitReason;
   /** True when the trade was still open at the last bar (marked, not closed). */
   open: boolean;
+}
+
+/** Where the engine puts closed trades: a plain `Trade[]` or a `TradeLog` (trade_log.ts). */
+export interface TradeSink {
+  push(t: Trade): unknown;
+  /** True when `push` copies the trade's values, so the engine may reuse the object for the next trade. */
+  readonly copies?: boolean;
 }
 
 /** The engine's whole state: JSON-serialisable, enough to continue from the next bar. */

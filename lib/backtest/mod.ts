@@ -12,3 +12,4 @@ export * from "./peer.ts";
 export * from "./synthetic.ts";
 export * from "./trade_log.ts";
 export * from "./bars.ts";
+export * from "./strategy.ts";

@@ -7,14 +7,7 @@
  *
  * @module
  */
-import type { ExitReason, Trade } from "./engine.ts";
-
-/** Where the engine puts closed trades: a plain `Trade[]` or a {@link TradeLog}. */
-export interface TradeSink {
-  push(t: Trade): unknown;
-  /** True when `push` copies the trade's values, so the engine may reuse the object for the next trade. */
-  readonly copies?: boolean;
-}
+import type { ExitReason, Trade, TradeSink } from "./engine.ts";
 
 const _REASONS: readonly ExitReason[] = [
   "signal",

@@ -23,7 +23,7 @@ import { DataConfigSchema } from "../data/config.ts";
 import { LabelSpecSchema } from "../labels/config.ts";
 import { ModelConfigSchema } from "../models/config.ts";
 import { ValidationConfigSchema } from "../validation/config.ts";
-import { StrategyTradingSchema } from "../strategy/strategy.ts";
+import { StrategyTradingSchema } from "../backtest/strategy.ts";
 import { loadConfig, validateConfig } from "../config/load.ts";
 import { applyOverrides, schemaAllowsPath } from "./overrides.ts";
 import { parseYaml } from "../config/load.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadExperimentConfig } from "./config.ts";
 import { ConfigError } from "../config/load.ts";
-import { listStrategies } from "../strategy/strategy.ts";
+import { listStrategies } from "../backtest/strategy.ts";
 
 const DIR = "configs/strategies";
 

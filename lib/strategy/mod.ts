@@ -1,8 +1,8 @@
 /**
- * Strategies: signal policy (class probabilities to target size), risk rules, strategy configs.
+ * Strategies: signal policy (class probabilities to target size) and risk rules. The strategy config with
+ * costs and market (`getStrategy`) is in lib/backtest/strategy.ts.
  *
  * @module
  */
 export * from "./config.ts";
 export * from "./policy.ts";
-export * from "./strategy.ts";

@@ -15,7 +15,7 @@ import { loadPerpetual, loadSpot } from "../data/market.ts";
 import { backtest } from "../backtest/backtest.ts";
 import { barsFromDataset } from "../backtest/bars.ts";
 import { randomProba } from "../backtest/synthetic.ts";
-import { getStrategy, StrategyTradingSchema } from "../strategy/strategy.ts";
+import { getStrategy, StrategyTradingSchema } from "../backtest/strategy.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { runTask, type TaskSpec } from "./_cli.ts";

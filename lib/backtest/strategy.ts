@@ -1,14 +1,16 @@
 /**
  * A strategy's trading part (signal policy, risk, costs, market) and `getStrategy(name, dir)`, which
- * loads `<dir>/<name>.yaml` and lists the available strategies when the name is unknown.
+ * loads `<dir>/<name>.yaml` and lists the available strategies when the name is unknown. It lives with the
+ * backtest, not in lib/strategy: the strategy stage turns probabilities into target positions and knows
+ * nothing of costs or markets; the backtest, which consumes the targets, composes all four.
  *
  * @module
  */
 import { z } from "zod";
 import { loadConfig } from "../config/load.ts";
 import { CandlelabError } from "../util/errors.ts";
-import { CostsSchema, MarketSchema } from "../backtest/config.ts";
-import { RiskSchema, SignalPolicySchema } from "./config.ts";
+import { RiskSchema, SignalPolicySchema } from "../strategy/config.ts";
+import { CostsSchema, MarketSchema } from "./config.ts";
 
 /** The part of a strategy config that the backtest and replay read. Compose it into larger configs. */
 export const StrategyTradingSchema = z.strictObject({

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { getStrategy } from "./strategy.ts";
 import { ConfigError, validateConfig } from "../config/load.ts";
-import { RiskSchema, SignalPolicySchema } from "./config.ts";
-import { CostsSchema, MarketSchema } from "../backtest/config.ts";
+import { RiskSchema, SignalPolicySchema } from "../strategy/config.ts";
+import { CostsSchema, MarketSchema } from "./config.ts";
 import { CandlelabError } from "../util/errors.ts";
 
 Deno.test("getStrategy() loads a strategy with defaults and names the available ones for an unknown name", async () => {
