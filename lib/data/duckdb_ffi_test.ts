@@ -88,23 +88,42 @@ Deno.test("queryDoubles() and exec() fail with DuckDB's reason and the SQL, and 
   await assert.rejects(() => duck.exec("SELECT 1"), /the FFI DuckDB is closed; open a new engine/);
 });
 
-Deno.test("openFfiDuck() returns undefined without --allow-ffi", async () => {
+/** Runs `code` (importing openFfiDuck) in a child process with `flags`; returns its stdout. */
+async function inChild(flags: string[], code: string): Promise<string> {
   const dir = await Deno.makeTempDir();
   const script = `${dir}/probe.ts`;
   await Deno.writeTextFile(
     script,
-    `import { openFfiDuck } from "${new URL("./duckdb_ffi.ts", import.meta.url)}";\n` +
-      "console.log(String(await openFfiDuck()));\n",
+    `import { openFfiDuck } from "${new URL("./duckdb_ffi.ts", import.meta.url)}";\n${code}\n`,
   );
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-config", "--allow-read", "--allow-env", script],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  await Deno.remove(dir, { recursive: true });
-  assert.equal(
-    new TextDecoder().decode(out.stdout).trim(),
-    "undefined",
-    new TextDecoder().decode(out.stderr),
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-config", "--no-prompt", "--allow-read", ...flags, script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout).trim();
+    assert.ok(out.success, `${stdout}\n${new TextDecoder().decode(out.stderr)}`);
+    return stdout;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("openFfiDuck() returns undefined without --allow-ffi", async () => {
+  assert.equal(await inChild([], "console.log(String(await openFfiDuck()));"), "undefined");
+});
+
+Deno.test("openFfiDuck() works under the tasks' --allow-ffi=node_modules (no unscoped pointer API)", async () => {
+  const node = new URL("../../node_modules", import.meta.url).pathname;
+  const got = await inChild(
+    [`--allow-ffi=${node}`],
+    `const duck = await openFfiDuck();
+     if (!duck) throw new Error("no FFI DuckDB");
+     const r = await duck.queryDoubles("SELECT i / 4, CASE WHEN i % 3 = 0 THEN NULL ELSE i END FROM range(5000) t(i)", 2, 5000);
+     const err = await duck.queryDoubles("SELECT nope", 1, 1).then(() => "", (e) => e.message);
+     duck.close();
+     console.log(JSON.stringify([r.rows, r.columns[0][4999], r.columns[1][3], r.columns[1][4], /nope/.test(err)]));`,
   );
+  assert.deepEqual(JSON.parse(got), [5000, 4999 / 4, null, 4, true]);
 });
