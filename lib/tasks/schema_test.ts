@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CONFIG_SCHEMAS, jsonSchemaOf } from "./json_schema.ts";
+import { CONFIG_SCHEMAS, jsonSchemaOf } from "./schema.ts";
 
 Deno.test("the strategy JSON Schema lists every top-level section and forbids unknown keys", () => {
   const { schema, title } = CONFIG_SCHEMAS["strategy.schema.json"];
