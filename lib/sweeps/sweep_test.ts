@@ -25,6 +25,17 @@ async function okRuns(root: string): Promise<number> {
   return n;
 }
 
+function childPids(pid: number): number[] {
+  const out = new Deno.Command("ps", { args: ["-o", "pid=", "--ppid", String(pid)] }).outputSync();
+  return new TextDecoder().decode(out.stdout).split("\n").map((l) => Number(l.trim())).filter((n) => n > 0);
+}
+
+function alive(pid: number): boolean {
+  const out = new Deno.Command("ps", { args: ["-o", "stat=", "-p", String(pid)] }).outputSync();
+  const stat = new TextDecoder().decode(out.stdout).trim();
+  return stat !== "" && !stat.startsWith("Z");
+}
+
 let reference: Map<string, string> | null = null;
 
 Deno.test("a local sweep killed with SIGKILL and rerun finishes only the missing trials", async () => {
@@ -34,11 +45,15 @@ Deno.test("a local sweep killed with SIGKILL and rerun finishes only the missing
   const first = spawnTask(root, "lib/tasks/sweep.ts", ["configs/sweeps/tiny.yaml", "--workers", "1"]);
   const err = collectLines(first.stderr);
   await waitFor(async () => (await okRuns(root)) >= 1, 120_000, "the first recorded trial");
+  const workers = childPids(first.pid);
+  assert.equal(workers.length, 1, "one pool worker process");
   first.kill("SIGKILL");
   const st = await first.status;
   assert.equal(st.signal, "SIGKILL");
   await first.stdout.cancel();
   await err.done;
+  // the orphaned worker sees its stdin close and exits on its own
+  await waitFor(() => workers.every((p) => !alive(p)), 20_000, `worker ${workers} to exit after the kill`);
   const before = await okRuns(root);
   assert(before >= 1 && before < 4, `runs after the kill: ${before}`);
   const second = spawnTask(root, "lib/tasks/sweep.ts", ["configs/sweeps/tiny.yaml", "--workers", "2"]);
