@@ -3,7 +3,7 @@
 One JSON argument: {"kernel": "deno", "cwd": "...", "steps": [{"code": "...", "interrupt_after": 3.0?,
 "timeout": 30}]}. Executes the steps in order in one kernel; a step with "interrupt_after" is interrupted
 that many seconds after it starts (KernelManager.interrupt_kernel: a message or SIGINT, as the kernel spec
-says). Prints one JSON line: {"steps": [{"status", "ename", "text", "seconds", "interrupted"}], "alive"}.
+says). Prints one JSON line: {"steps": [{"status", "ename", "text", "html", "seconds", "interrupted"}], "alive"}.
 """
 import json
 import sys
@@ -29,7 +29,7 @@ def main():
                 km.interrupt_kernel()
                 interrupted = True
             timeout = step.get("timeout", 30)
-            text, status, ename = [], None, None
+            text, html, status, ename = [], [], None, None
             deadline = t0 + timeout + step.get("interrupt_after", 0)
             while True:
                 left = deadline - time.time()
@@ -51,6 +51,7 @@ def main():
                     text.append(c.get("text", ""))
                 elif t in ("execute_result", "display_data"):
                     text.append(c.get("data", {}).get("text/plain", ""))
+                    html.append(c.get("data", {}).get("text/html", ""))
                 elif t == "error":
                     ename = c.get("ename")
                     text.append("%s: %s" % (c.get("ename"), c.get("evalue")))
@@ -58,7 +59,7 @@ def main():
                 reply = kc.get_shell_msg(timeout=10)
                 if reply["parent_header"].get("msg_id") == msg_id:
                     status = reply["content"].get("status")
-            results.append({"status": status, "ename": ename, "text": "".join(text),
+            results.append({"status": status, "ename": ename, "text": "".join(text), "html": "".join(html),
                             "seconds": round(time.time() - t0, 2), "interrupted": interrupted})
             if status == "timeout":
                 break

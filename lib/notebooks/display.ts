@@ -6,6 +6,9 @@
  *
  * @module
  */
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { tableView } from "./table_view.ts";
 
 type _Bundle = Record<string, unknown>;
 type _Jupyter = {
@@ -80,3 +83,44 @@ export async function showWith(
 ): Promise<void> {
   for (const v of values) await sink(await mediaBundle(v));
 }
+
+const _DISPLAY = Symbol.for("Jupyter.display");
+
+/**
+ * Makes every Arquero table display as the project's HTML table ({@link tableView}: first and last rows,
+ * formatted numbers, UTC dates) when it is a cell's last expression, instead of Deno's inspect dump. It
+ * defines `Symbol.for("Jupyter.display")` on Arquero's table prototype, which only Deno's Jupyter kernel
+ * reads: outside the kernel (tasks, tests) nothing is touched unless `force` is given. An existing display
+ * method is kept. Returns whether the prototype was patched by this call.
+ *
+ * Why a prototype patch: a bare expression's display is looked up on the value itself, and Arquero
+ * builds its tables internally (filter, derive, join ...), so wrapping each result is not possible.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { enableRichTables } from "./display.ts";
+ * const t = aq.table({ a: [1, 2] });
+ * assert.equal(enableRichTables(), false); // not in the kernel: no patch
+ * assert.equal(enableRichTables({ force: true }), true);
+ * const bundle = (t as any)[Symbol.for("Jupyter.display")]();
+ * assert.match(bundle["text/html"], /<table class="candlelab-table">/);
+ * assert.equal(enableRichTables({ force: true }), false); // once
+ * ```
+ */
+export function enableRichTables(options: { force?: boolean } = {}): boolean {
+  if (!options.force && !_jupyter()) return false;
+  const proto = Object.getPrototypeOf(aq.table({})) as Record<symbol, unknown>;
+  if (Object.prototype.hasOwnProperty.call(proto, _DISPLAY)) return false;
+  Object.defineProperty(proto, _DISPLAY, {
+    configurable: true,
+    value: function (this: ColumnTable) {
+      return tableView(this)[_DISPLAY]();
+    },
+  });
+  return true;
+}
+
+// In the kernel, importing the notebook helpers turns bare Arquero tables into HTML tables.
+enableRichTables();

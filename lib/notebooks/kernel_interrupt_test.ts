@@ -11,6 +11,7 @@ const SPEC = `${ROOT}/.jupyter/kernels/deno/kernel.json`;
 
 interface Step {
   status: string;
+  html: string;
   ename: string | null;
   text: string;
   seconds: number;
@@ -80,4 +81,16 @@ Deno.test({
     assert.match(_plain(marked.text), /^failed: interrupted by Jupyter Interrupt/, JSON.stringify(r));
     await Deno.remove(runs, { recursive: true });
   },
+});
+
+Deno.test("in the kernel, a bare Arquero table as a cell's last expression displays as an HTML table", async () => {
+  const lib = `file://${ROOT}/lib`;
+  const r = await _probe([
+    { code: `import "${lib}/notebooks/mod.ts";\nimport * as aq from "arquero";\nconsole.log("ready");` },
+    { code: `aq.table({ timestamp: [0, 3600000], ret: [0.5, NaN] })` },
+  ]);
+  const [, table] = r.steps;
+  assert.match(table.html, /<table class="candlelab-table">/, JSON.stringify(r));
+  assert.match(table.html, /1970-01-01 01:00/, "time column as UTC dates");
+  assert.doesNotMatch(table.html, /NaN/);
 });
