@@ -14,8 +14,11 @@
  *
  * The values are plain zero-filled Float64Arrays either way. A column is a view into a chunk
  * (`byteOffset` may be > 0) whose bytes no other column overlaps; a chunk's memory is freed when the last
- * column carved from it is garbage. Needs `--allow-ffi` on Linux; elsewhere `hugePageAllocator()` returns
- * undefined and callers keep the default allocator.
+ * column carved from it is garbage. Needs unscoped `--allow-ffi` (-A) on Linux; elsewhere, and under the
+ * tasks' `--allow-ffi=node_modules`, `hugePageAllocator()` returns undefined.
+ *
+ * Moved from lib/features/ to bench/ (ADR-036): no task ran it (their FFI permission is scoped, and the
+ * experiment pipeline never used it), so it stays only for `bench/features.ts --alloc huge` to compare.
  *
  * @module
  */
@@ -77,11 +80,12 @@ const _SYMBOLS = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hugePageAllocator } from "./alloc.ts";
  * const a = hugePageAllocator();
  * a?.reserve(2 * 8_000_000);
  * const col = a ? a.alloc(1_000_000) : new Float64Array(1_000_000);
- * console.assert(col.length === 1_000_000 && col[0] === 0 && col[999_999] === 0);
+ * assert.ok(col.length === 1_000_000 && col[0] === 0 && col[999_999] === 0);
  * await a?.close();
  * ```
  */

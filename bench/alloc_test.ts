@@ -1,26 +1,56 @@
 import assert from "node:assert/strict";
 import { hugePageAllocator } from "./alloc.ts";
-import { loadFeatureSetSpec } from "./config.ts";
-import { computeFeatureColumns, resolveFeatureSet } from "./set.ts";
-import { FEATURES } from "./registry.ts";
-import { _synthPerp } from "./_testdata.ts";
+import { loadFeatureSetSpec } from "../lib/features/config.ts";
+import { computeFeatureColumns, resolveFeatureSet } from "../lib/features/set.ts";
+import { FEATURES } from "../lib/features/registry.ts";
+import { _synthPerp } from "../lib/features/_testdata.ts";
 
-const CONFIG_DIR = new URL("../../configs/features", import.meta.url).pathname;
+const CONFIG_DIR = new URL("../configs/features", import.meta.url).pathname;
+// the arena needs Linux and unscoped FFI (`deno test -A`); elsewhere the tests are reported as ignored
+const ignore = Deno.build.os !== "linux";
+
+/** The allocator, or a failed test: these tests exist to exercise it. */
+function arena(options?: Parameters<typeof hugePageAllocator>[0]) {
+  const a = hugePageAllocator(options);
+  assert.ok(a, "hugePageAllocator() returned undefined on Linux: run the tests with -A");
+  return a;
+}
 
 function bits(x: Float64Array): BigUint64Array {
   return new BigUint64Array(x.buffer, x.byteOffset, x.length);
 }
 
-Deno.test("hugePageAllocator() is available here (Linux with --allow-ffi), so the tests below exercise it", async () => {
-  if (Deno.build.os !== "linux") return;
-  const a = hugePageAllocator();
-  assert.ok(a, "expected an allocator on Linux with FFI allowed");
-  await a.close();
+Deno.test({
+  name: "hugePageAllocator() returns undefined under the tasks' --allow-ffi=node_modules",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const script = `${dir}/probe.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { hugePageAllocator } from "${new URL("./alloc.ts", import.meta.url)}";\n` +
+        "console.log(String(hugePageAllocator()));\n",
+    );
+    const node = new URL("../node_modules", import.meta.url).pathname;
+    try {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--no-config", "--no-prompt", "--allow-read", `--allow-ffi=${node}`, script],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      assert.equal(new TextDecoder().decode(out.stdout).trim(), "undefined");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
-Deno.test("arena columns are zero-filled, 64-byte aligned and never overlap, across chunks and sizes", async () => {
-  const a = hugePageAllocator({ chunkBytes: 4 * 1024 * 1024 });
-  if (!a) return;
+Deno.test({
+  name: "arena columns are zero-filled, 64-byte aligned and never overlap, across chunks and sizes",
+  ignore,
+}, async () => {
+  const a = arena({ chunkBytes: 4 * 1024 * 1024 });
   // sizes around the 512 KiB threshold, odd lengths, and a column bigger than a chunk
   const sizes = [65_536, 65_535, 200_001, 300_000, 524_288, 700_000, 131_072, 1_000_003, 5];
   const cols = sizes.map((n) => a.alloc(n));
@@ -52,9 +82,12 @@ Deno.test("arena columns are zero-filled, 64-byte aligned and never overlap, acr
   assert.ok(new Set(cols.map((c) => c.buffer)).size > 1, "the 4 MiB chunks should have run out");
 });
 
-Deno.test("reserve() sets one chunk aside for the next columns and close() waits for its background pre-faulting", async () => {
-  const a = hugePageAllocator({ chunkBytes: 2 * 1024 * 1024 });
-  if (!a) return;
+Deno.test({
+  name:
+    "reserve() sets one chunk aside for the next columns and close() waits for its background pre-faulting",
+  ignore,
+}, async () => {
+  const a = arena({ chunkBytes: 2 * 1024 * 1024 });
   const sizes = [100_000, 250_001, 80_000, 400_000];
   a.reserve(sizes.reduce((s, n) => s + Math.ceil((n * 8) / 64) * 64, 0));
   const cols = sizes.map((n) => a.alloc(n));
@@ -75,9 +108,8 @@ Deno.test("reserve() sets one chunk aside for the next columns and close() waits
   }
 });
 
-Deno.test("reserved memory is pre-faulted by the time close() resolves", async () => {
-  const a = hugePageAllocator();
-  if (!a) return;
+Deno.test({ name: "reserved memory is pre-faulted by the time close() resolves", ignore }, async () => {
+  const a = arena();
   a.reserve(96 * 1024 * 1024);
   const probe = a.alloc(65_536); // the first 512 KiB of the reservation, to find its mapping
   await a.close();
@@ -95,23 +127,28 @@ Deno.test("reserved memory is pre-faulted by the time close() resolves", async (
   assert.ok(rssKb >= 64 * 1024, `the reserved mapping has ${rssKb} kB resident`);
 });
 
-Deno.test("columns stay valid and distinct after close() and when pre-faulting is off", async () => {
-  const a = hugePageAllocator({ prefault: false });
-  if (!a) return;
-  a.reserve(3_000_000); // nothing in the background without pre-faulting
-  const x = a.alloc(300_000);
-  await a.close();
-  const y = a.alloc(300_000); // after close(): a plain array
-  a.reserve(3_000_000); // ignored
-  await a.close(); // twice is fine
-  x[299_999] = 7;
-  assert.equal(x[299_999], 7);
-  assert.equal(x[0], 0);
-  assert.notEqual(x.buffer, y.buffer);
-  assert.equal(y.byteOffset, 0);
-});
+Deno.test(
+  { name: "columns stay valid and distinct after close() and when pre-faulting is off", ignore },
+  async () => {
+    const a = arena({ prefault: false });
+    a.reserve(3_000_000); // nothing in the background without pre-faulting
+    const x = a.alloc(300_000);
+    await a.close();
+    const y = a.alloc(300_000); // after close(): a plain array
+    a.reserve(3_000_000); // ignored
+    await a.close(); // twice is fine
+    x[299_999] = 7;
+    assert.equal(x[299_999], 7);
+    assert.equal(x[0], 0);
+    assert.notEqual(x.buffer, y.buffer);
+    assert.equal(y.byteOffset, 0);
+  },
+);
 
-Deno.test("peer30 and every registered feature are bitwise identical with and without the huge-page arena", async () => {
+Deno.test({
+  name: "peer30 and every registered feature are bitwise identical with and without the huge-page arena",
+  ignore,
+}, async () => {
   const peer = resolveFeatureSet(await loadFeatureSetSpec("peer30", CONFIG_DIR));
   const all = resolveFeatureSet({
     name: "all",
@@ -120,10 +157,10 @@ Deno.test("peer30 and every registered feature are bitwise identical with and wi
   const table = _synthPerp(140_000); // columns of >= 512 KiB, so they come from the arena
   for (const set of [peer, all]) {
     const plain = computeFeatureColumns(table, set);
-    const a = hugePageAllocator({ chunkBytes: 8 * 1024 * 1024 });
-    a?.reserve(set.columns.length * table.numRows() * 8 / 2); // half of it: the rest from new chunks
-    const arena = computeFeatureColumns(table, set, { alloc: a?.alloc });
-    await a?.close();
-    for (const c of set.columns) assert.deepEqual(bits(arena[c]), bits(plain[c]), c);
+    const a = arena({ chunkBytes: 8 * 1024 * 1024 });
+    a.reserve(set.columns.length * table.numRows() * 8 / 2); // half of it: the rest from new chunks
+    const onArena = computeFeatureColumns(table, set, { alloc: a.alloc });
+    await a.close();
+    for (const c of set.columns) assert.deepEqual(bits(onArena[c]), bits(plain[c]), c);
   }
 });

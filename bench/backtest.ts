@@ -4,18 +4,17 @@
  * The policy is the peer's (enter at p >= 0.5, fixed size 1) plus a stop-loss, take-profit and cooldown.
  * `cpuSeconds` (user + system of this process) is printed beside wall time because the machine is shared.
  *
- * Run: `deno run -A bench/backtest.ts [--rows 1000000]`
+ * Run: `deno task bench:backtest [--rows 1000000]`
  *
  * @module
  */
 import process from "node:process";
 import { backtest } from "../lib/backtest/backtest.ts";
 import { CostsSchema, MarketSchema } from "../lib/backtest/config.ts";
-import { peerBacktest } from "../lib/backtest/peer.ts";
 import { randomProba, syntheticBars } from "../lib/backtest/synthetic.ts";
 import { replay } from "../lib/state/replay.ts";
 import { RiskSchema, SignalPolicySchema } from "../lib/strategy/config.ts";
-import { hugePageAllocator } from "../lib/features/alloc.ts";
+import { peerBacktest } from "./peer_backtest.ts";
 
 /**
  * Runs the engines once each on `rows` bars and returns their timings.
@@ -45,17 +44,11 @@ export function benchBacktest(
     costs: CostsSchema.parse({ takerBps: 5, slippage: { kind: "fixed", bps: 1 } }),
     market: MarketSchema.parse({ kind: "spot" }),
   };
-  // curves and trade log on huge pages when FFI is allowed (as the feature columns are)
-  const onArena = () => {
-    const allocator = hugePageAllocator();
-    const r = backtest(input, { alloc: allocator?.alloc });
-    void allocator?.close(); // nothing pending (no reserve), so nothing to wait for
-    return r;
-  };
+  // as the experiment pipeline runs it (plain arrays; ADR-036)
   const engines: [string, () => unknown][] = [
-    ["vectorised", onArena],
+    ["vectorised", () => backtest(input)],
     // the same, then every trade made into an object (what a caller reading result.trades pays)
-    ["vectorised+trade-objects", () => onArena().trades.length],
+    ["vectorised+trade-objects", () => backtest(input).trades.length],
     ["peer", () => peerBacktest(bars.close, idx, proba, { fee: 5e-4, threshold: 0.5 })],
     ["replay-no-persist", () => replay({ ...input, db: null, runId: "bench", strategy: "bench" })],
   ];

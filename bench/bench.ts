@@ -1,6 +1,6 @@
 /**
  * `deno task bench --input <parquet> [--json] [--model rf|gbt] [--engine native|wasm]`: the peer's workload
- * (bench/workload.ts) in one process. Prints the peer's JSON lines with `--json`, a readable table
+ * (bench/workload.ts) in one process, with `deno task experiment`'s permissions (input under /tmp). Prints the peer's JSON lines with `--json`, a readable table
  * otherwise, and the process's peak memory (VmHWM).
  *
  * `deno task bench:compare` runs it beside the peer in cold processes (bench/compare.ts).
@@ -24,13 +24,39 @@ const MODELS: Record<string, ModelConfigInput> = {
 };
 
 /**
+ * The permissions of a benchmark child process: exactly `deno task experiment`'s (deno.json), plus reading
+ * the benchmark input and /proc/self/status (peak memory). With them the FFI fast paths take the same
+ * branches as in the experiment task (ADR-036). Keep in step with deno.json's `experiment` and `bench`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { benchPermissions } from "./bench.ts";
+ * const flags = benchPermissions("/tmp/candlelab-bench/x.parquet");
+ * assert.ok(flags.includes("--allow-ffi=node_modules") && !flags.includes("-A"));
+ * assert.ok(flags[1].endsWith(",/proc/self/status,/tmp/candlelab-bench/x.parquet"));
+ * ```
+ */
+export function benchPermissions(input: string): string[] {
+  return [
+    "--no-prompt",
+    `--allow-read=.,/proc/self/exe,/usr/bin/ldd,/proc/self/status,${input}`,
+    "--allow-write=data/cache,models,experiments",
+    "--allow-ffi=node_modules",
+    "--allow-run=git",
+    "--allow-env=LOG_TOKENS,LOG_STREAM",
+  ];
+}
+
+/**
  * Peak resident memory of this process in bytes (Linux VmHWM), or null where /proc is not readable.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { peakRssBytes } from "./bench.ts";
  * const p = peakRssBytes();
- * console.assert(p === null || p > 0);
+ * assert.ok(p === null || p > 0);
  * ```
  */
 export function peakRssBytes(): number | null {

@@ -14,6 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
+import { benchPermissions } from "./bench.ts";
 
 /** Parsed output of one process: stage lines plus peak RSS. */
 export interface Measurement {
@@ -208,7 +209,7 @@ if (import.meta.main) {
     ours.push(
       await _timed(Deno.execPath(), [
         "run",
-        "-A",
+        ...benchPermissions(`${base}.parquet`), // deno task experiment's (ADR-036)
         "bench/bench.ts",
         "--json",
         "--input",

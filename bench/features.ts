@@ -10,10 +10,12 @@
  * RSS is sampled between stages (Deno.memoryUsage().rss), so the true peak can be a little higher.
  * Timings depend on machine load.
  *
- *   deno run -A bench/features.ts [--input ohlcv.parquet] [--rows 1000000] [--runs 3] [--alloc huge|default]
+ *   deno task bench:features [--input ohlcv.parquet] [--rows 1000000] [--runs 3] [--alloc default|huge]
  *
- * `--alloc huge` (default) computes features and labels with `hugePageAllocator()` when FFI is allowed,
- * reserving both stages' memory first as the workload does; `--alloc default` with plain arrays.
+ * `--alloc default` computes the features as `deno task experiment` does (plain arrays). `--alloc huge`
+ * takes the feature columns from the huge-page arena kept in bench/alloc.ts for comparison (ADR-036); it
+ * needs unscoped FFI, so run it as `deno run -A bench/features.ts --alloc huge` (the config line says which
+ * allocator ran).
  *
  * Without --input, `--rows` synthetic 1-minute bars (lib/data synthBars, seed 42) are written to a temp
  * Parquet file first.
@@ -23,10 +25,11 @@
 import { parseArgs } from "node:util";
 import { cpuUsage } from "node:process";
 import { loadBars, synthBars, writeParquet } from "../lib/data/mod.ts";
+import { computeFeatureColumns, type FeatureSet } from "../lib/features/mod.ts";
 import { loadFeatureSetSpec } from "../lib/features/config.ts";
 import { resolveFeatureSet } from "../lib/features/set.ts";
-import { hugePageAllocator } from "../lib/features/alloc.ts";
-import { featureStage, labelStage, stageBytes } from "./workload.ts";
+import { hugePageAllocator } from "./alloc.ts";
+import { featureStage, labelStage, PEER } from "./workload.ts";
 
 function _cpuSeconds(since: { user: number; system: number }): number {
   const now = cpuUsage(since);
@@ -36,13 +39,32 @@ function _cpuSeconds(since: { user: number; system: number }): number {
 const ROOT = new URL("../", import.meta.url).pathname;
 
 /**
+ * Bytes the arena hands out for the set's columns over `rows` bars (each rounded up to its 64-byte
+ * alignment), for `ColumnAllocator.reserve`, so that memory is pre-faulted in the background while the
+ * features are computed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveFeatureSet } from "../lib/features/mod.ts";
+ * import { stageBytes } from "./features.ts";
+ * const set = resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] });
+ * assert.equal(stageBytes(set, 1_000_001), 8_000_064);
+ * ```
+ */
+export function stageBytes(set: FeatureSet, rows: number): number {
+  return set.columns.length * Math.ceil((8 * rows) / 64) * 64;
+}
+
+/**
  * Runs the benchmark with command-line style arguments and returns the JSON records it printed.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runFeatureBench } from "./features.ts";
  * const out = await runFeatureBench(["--rows", "3000", "--runs", "1"], () => {});
- * console.assert(out.some((r) => r.stage === "features" && r.rows === 3000));
+ * assert.ok(out.some((r) => r.stage === "features" && r.rows === 3000));
  * ```
  */
 export async function runFeatureBench(
@@ -55,7 +77,7 @@ export async function runFeatureBench(
       input: { type: "string" },
       rows: { type: "string", default: "1000000" },
       runs: { type: "string", default: "3" },
-      alloc: { type: "string", default: "huge" },
+      alloc: { type: "string", default: "default" },
     },
   });
   const records: Record<string, unknown>[] = [];
@@ -89,14 +111,19 @@ export async function runFeatureBench(
       t = performance.now();
       let cpu = cpuUsage();
       allocator?.reserve(stageBytes(set, rows));
-      const cols = featureStage(table, set, allocator?.alloc);
+      const cols = allocator
+        ? computeFeatureColumns(table, set, {
+          timing: { intervalMs: PEER.intervalMs },
+          alloc: allocator.alloc,
+        })
+        : featureStage(table, set);
       const fs = (performance.now() - t) / 1000;
       const fcpu = _cpuSeconds(cpu);
       sample();
       emit({ stage: "features", seconds: fs, cpu_seconds: fcpu, rows, cols: set.columns.length, run });
       t = performance.now();
       cpu = cpuUsage();
-      const { X, classCounts } = labelStage(table, set, cols, allocator?.alloc);
+      const { X, classCounts } = labelStage(table, set, cols);
       const ls = (performance.now() - t) / 1000;
       const lcpu = _cpuSeconds(cpu);
       sample();

@@ -10,7 +10,8 @@
  * span (all threads). With `--peer-csv`, pandas' `read_csv` of the same rows (the peer's load stage, same
  * dtypes) is timed beside it when `/usr/bin/python3` has pandas. Timings depend on machine load.
  *
- * Usage: `deno run -A bench/load.ts <file.parquet> [--engines native,wasm] [--repeat 5] [--peer-csv file.csv]`
+ * Usage: `deno task bench:load <file.parquet> [--engines native,wasm] [--repeat 5] [--peer-csv file.csv]`;
+ * each child runs with `deno task experiment`'s permissions (`benchPermissions`, bench/bench.ts).
  *
  * @module
  */
@@ -19,6 +20,7 @@ import { cpuUsage } from "node:process";
 import { type EngineKind, openEngine } from "../lib/data/engine.ts";
 import { loadBars } from "../lib/data/load.ts";
 import { CandlelabError } from "../lib/util/errors.ts";
+import { benchPermissions } from "./bench.ts";
 
 /** One measurement. */
 export interface LoadRecord {
@@ -51,9 +53,10 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(df)}))
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { benchLoad } from "./load.ts";
  * const r = await benchLoad("data/raw/binance_BTC_USDT_perp_8h_funding.parquet", "native");
- * console.assert(r.rows === 3288 && r.stage === "load");
+ * assert.ok(r.rows === 3288 && r.stage === "load");
  * ```
  */
 export async function benchLoad(file: string, engine: EngineKind): Promise<LoadRecord> {
@@ -83,8 +86,9 @@ export async function benchLoad(file: string, engine: EngineKind): Promise<LoadR
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { median } from "./load.ts";
- * console.assert(median([3, 1, 2]) === 2 && median([4, 1, 2, 3]) === 2.5);
+ * assert.ok(median([3, 1, 2]) === 2 && median([4, 1, 2, 3]) === 2.5);
  * ```
  */
 export function median(values: number[]): number {
@@ -113,8 +117,9 @@ async function _runJson(cmd: string, args: string[], what: string): Promise<Reco
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pandasAvailable } from "./load.ts";
- * console.assert(typeof (await pandasAvailable()) === "boolean");
+ * assert.ok(typeof (await pandasAvailable()) === "boolean");
  * ```
  */
 export async function pandasAvailable(): Promise<boolean> {
@@ -132,12 +137,13 @@ export async function pandasAvailable(): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { benchLoadCold } from "./load.ts";
  * const [s] = await benchLoadCold("data/raw/binance_BTC_USDT_perp_8h_funding.parquet", {
  *   engines: ["native"],
  *   repeat: 1,
  * });
- * console.assert(s.engine === "native" && s.rows === 3288 && s.runs.length === 1);
+ * assert.ok(s.engine === "native" && s.rows === 3288 && s.runs.length === 1);
  * ```
  */
 export async function benchLoadCold(
@@ -161,7 +167,11 @@ export async function benchLoadCold(
     for (const name of names) {
       const rec = name === "pandas"
         ? await _runJson(PYTHON, ["-c", _PANDAS_READ, peerCsv!], `pandas read_csv of ${peerCsv}`)
-        : await _runJson(Deno.execPath(), ["run", "-A", self, "--child", name, file], `the ${name} load`);
+        : await _runJson(
+          Deno.execPath(),
+          ["run", ...benchPermissions(file), self, "--child", name, file],
+          `the ${name} load`,
+        );
       runs.get(name)!.push(rec);
     }
   }
@@ -197,7 +207,7 @@ if (import.meta.main) {
   });
   if (positionals.length !== 1) {
     console.error(
-      "Usage: deno run -A bench/load.ts <file.parquet> [--engines native,wasm] [--repeat 5] [--peer-csv file.csv]",
+      "Usage: deno task bench:load <file.parquet> [--engines native,wasm] [--repeat 5] [--peer-csv file.csv]",
     );
     Deno.exit(2);
   }

@@ -1,12 +1,13 @@
 /**
  * The peer's simple vectorised backtest (`../shared/peers/pipeline_sklearn.py`), reproduced so that
- * benchmarks compare like with like. It is not the engine: no next-open fills, no risk rules.
+ * benchmarks compare like with like. It is not the engine: no next-open fills, no risk rules. It lives in
+ * bench/ because only the benchmark runs it (ADR-036).
  *
  * @module
  */
-import type { ProbaMatrix } from "../models/estimator.ts";
-import { CLASS_DIRECTION } from "../labels/classes.ts";
-import { CandlelabError } from "../util/errors.ts";
+import type { ProbaMatrix } from "../lib/models/estimator.ts";
+import { CLASS_DIRECTION } from "../lib/labels/classes.ts";
+import { CandlelabError } from "../lib/util/errors.ts";
 
 /** Output of {@link peerBacktest}, named as the peer prints them. */
 export interface PeerResult {
@@ -30,7 +31,7 @@ export interface PeerResult {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { peerBacktest } from "./peer.ts";
+ * import { peerBacktest } from "./peer_backtest.ts";
  * const close = new Float64Array([100, 110, 99]);
  * const r = peerBacktest(close, new Int32Array([0, 1]), { nRows: 2, nClasses: 3, data: new Float64Array([0, 0, 1, 0.8, 0.1, 0.1]) });
  * assert.deepEqual(Array.from(r.position), [1, -1]);

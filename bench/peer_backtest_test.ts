@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { peerBacktest } from "./peer.ts";
-import { randomProba, syntheticBars } from "./synthetic.ts";
+import { peerBacktest } from "./peer_backtest.ts";
+import { randomProba, syntheticBars } from "../lib/backtest/synthetic.ts";
 
 Deno.test("peerBacktest() follows the peer's definition: argmax > threshold, close-to-close, fee on |change|", () => {
   const close = new Float64Array([100, 110, 99, 99, 120]);

@@ -12,18 +12,17 @@ import {
   computeFeatureColumns,
   type FeatureSet,
   featureSetLookback,
-  hugePageAllocator,
-  type KeptRows,
-  keptRows,
   loadFeatureSetSpec,
   resolveFeatureSet,
-  takeKept,
+  type RowSelection,
+  selectValidRows,
+  takeRows,
 } from "../lib/features/mod.ts";
 import { computeLabels } from "../lib/labels/mod.ts";
 import { createModel, type ModelConfigInput } from "../lib/models/mod.ts";
 import type { FeatureMatrix } from "../lib/models/estimator.ts";
 import { walkForward, walkForwardSplits } from "../lib/validation/mod.ts";
-import { peerBacktest } from "../lib/backtest/mod.ts";
+import { peerBacktest } from "./peer_backtest.ts";
 import { float64Column } from "../lib/series/columns.ts";
 
 /** Workload constants of the peer. */
@@ -59,52 +58,31 @@ function _now(): number {
 }
 
 /**
- * The "features" stage: every feature of `set` over the bars (minute bars), columns from `alloc`.
+ * The "features" stage: every feature of `set` over the bars (minute bars), as `deno task experiment`
+ * computes them (plain Float64Arrays; ADR-036).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { resolveFeatureSet } from "../lib/features/mod.ts";
  * import { featureStage } from "./workload.ts";
  * const close = new Float64Array(10).map((_, i) => 100 + i);
  * const t = aq.table({ timestamp: close.map((_, i) => i * 60_000), close });
  * const f = featureStage(t, resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] }));
- * console.assert(f.ret_1[1] === Math.log(101 / 100));
+ * assert.ok(f.ret_1[1] === Math.log(101 / 100));
  * ```
  */
-export function featureStage(
-  table: ColumnTable,
-  set: FeatureSet,
-  alloc?: (n: number) => Float64Array,
-): Record<string, Float64Array> {
-  return computeFeatureColumns(table, set, { timing: { intervalMs: PEER.intervalMs }, alloc });
-}
-
-/**
- * Bytes the two stages allocate for `rows` bars (the set's columns, then the label's `fwd`, `y` and
- * `valid`), for `ColumnAllocator.reserve`, so that memory is pre-faulted in the background while the
- * features are computed.
- *
- * @example
- * ```ts
- * import { resolveFeatureSet } from "../lib/features/mod.ts";
- * import { stageBytes } from "./workload.ts";
- * const set = resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] });
- * console.assert(stageBytes(set, 1_000_000) === 2 * 8_000_000 + 4_000_000 + 1_000_000);
- * ```
- */
-export function stageBytes(set: FeatureSet, rows: number): number {
-  const bytes = (n: number) => Math.ceil(n / 64) * 64; // the arena's alignment
-  return (set.columns.length + 1) * bytes(8 * rows) + bytes(8 * ((rows + 1) >> 1)) +
-    bytes(8 * ((rows + 7) >> 3));
+export function featureStage(table: ColumnTable, set: FeatureSet): Record<string, Float64Array> {
+  return computeFeatureColumns(table, set, { timing: { intervalMs: PEER.intervalMs } });
 }
 
 /** What {@link labelStage} returns: the model inputs and where their rows came from. */
 export interface LabelStage {
   X: FeatureMatrix;
   y: Int32Array;
-  /** The bar rows of X's rows. */
-  rows: KeptRows;
+  /** The bar rows of X's rows (`rows.index`). */
+  rows: RowSelection;
   /** Rows per class index (short, neutral, long). */
   classCounts: number[];
 }
@@ -113,10 +91,12 @@ export interface LabelStage {
  * The "labels" stage: the peer's label (vol-scaled, h = 15, k = 0.5, vol_60; the features `vol_60` and
  * `ret_15` are reused when the set has them, as the peer reuses its vol_60), the valid rows (after the
  * peer's warm-up, label defined, every feature finite) and the feature matrix over them (zero-copy views
- * when the rows are contiguous, as they are here).
+ * when the rows are contiguous, as they are here). Rows are selected as the experiment pipeline selects
+ * them (`selectValidRows` over the features and the label, `takeRows`), with the peer's warm-up.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { resolveFeatureSet } from "../lib/features/mod.ts";
  * import { featureStage, labelStage } from "./workload.ts";
@@ -124,28 +104,32 @@ export interface LabelStage {
  * const t = aq.table({ timestamp: close.map((_, i) => i * 60_000), close });
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "volatility", params: { window: 60 } }] });
  * const s = labelStage(t, set, featureStage(t, set));
- * console.assert(s.rows.start === 240 && s.rows.end === 385 && s.X.nRows === 145 && s.y.length === 145);
+ * assert.equal(s.rows.index[0], 240);
+ * assert.equal(s.rows.index.at(-1), 384);
+ * assert.equal(s.X.nRows, 145);
+ * assert.equal(s.y.length, 145);
  * ```
  */
 export function labelStage(
   table: ColumnTable,
   set: FeatureSet,
   feats: Record<string, Float64Array>,
-  alloc?: (n: number) => Float64Array,
 ): LabelStage {
   const labels = computeLabels(
     table,
     { kind: "vol_scaled", horizon: PEER.horizon, k: PEER.k, volWindow: PEER.volWindow },
-    { alloc, vol: feats[`vol_${PEER.volWindow}`], logReturn: feats[`ret_${PEER.horizon}`] },
+    { vol: feats[`vol_${PEER.volWindow}`], logReturn: feats[`ret_${PEER.horizon}`] },
   );
   const cols = set.columns.map((c) => feats[c]);
-  const rows = keptRows(cols, { minRow: PEER.warmup, rows: table.numRows(), y: labels.y });
+  // the pipeline's selection (lib/experiments/pipeline.ts, "labels" stage)
+  const yAsFloat = Float64Array.from(labels.y, (v) => (v < 0 ? NaN : v));
+  const rows = selectValidRows([...cols, yAsFloat], { minRow: PEER.warmup });
   const X: FeatureMatrix = {
     names: set.columns,
-    columns: cols.map((c) => takeKept(c, rows)),
+    columns: cols.map((c) => takeRows(c, rows.index)),
     nRows: rows.kept,
   };
-  const y = takeKept(labels.y, rows);
+  const y = Int32Array.from(rows.index, (i) => labels.y[i]);
   const classCounts = [0, 0, 0];
   for (let j = 0; j < y.length; j++) classCounts[y[j]]++;
   return { X, y, rows, classCounts };
@@ -180,11 +164,7 @@ export async function runWorkload(opts: WorkloadOptions): Promise<void> {
   const configSeconds = _now() - t;
 
   t = _now();
-  // large columns from a huge-page arena (lib/features/alloc.ts: first touch of fresh memory is slow on
-  // this VM), the memory of both stages pre-faulted on a background thread while the features are computed
-  const allocator = hugePageAllocator();
-  allocator?.reserve(stageBytes(set, n));
-  const feats = featureStage(table, set, allocator?.alloc);
+  const feats = featureStage(table, set);
   emit({
     stage: "features",
     seconds: _now() - t,
@@ -194,7 +174,7 @@ export async function runWorkload(opts: WorkloadOptions): Promise<void> {
   });
 
   t = _now();
-  const { X, y, rows, classCounts: counts } = labelStage(table, set, feats, allocator?.alloc);
+  const { X, y, rows, classCounts: counts } = labelStage(table, set, feats);
   const count = rows.kept;
   emit({
     stage: "labels",
@@ -232,14 +212,8 @@ export async function runWorkload(opts: WorkloadOptions): Promise<void> {
   t = _now();
   const close = float64Column(table, "close");
   const barRows = new Int32Array(wf.rows.length);
-  for (let k = 0; k < barRows.length; k++) {
-    barRows[k] = rows.index ? rows.index[wf.rows[k]] : rows.start + wf.rows[k];
-  }
-  const bt = peerBacktest(close, barRows, wf.proba, {
-    fee: PEER.fee,
-    threshold: PEER.probaMin,
-    alloc: allocator?.alloc,
-  });
+  for (let k = 0; k < barRows.length; k++) barRows[k] = rows.index[wf.rows[k]];
+  const bt = peerBacktest(close, barRows, wf.proba, { fee: PEER.fee, threshold: PEER.probaMin });
   emit({ stage: "backtest", seconds: _now() - t, rows: barRows.length });
   emit({
     stage: "backtest_metrics",
@@ -251,5 +225,4 @@ export async function runWorkload(opts: WorkloadOptions): Promise<void> {
     buy_and_hold: bt.buyAndHold,
   });
   emit({ stage: "total", seconds: _now() - T0, rows: n });
-  await allocator?.close();
 }

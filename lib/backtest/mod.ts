@@ -1,5 +1,5 @@
 /**
- * Backtests: the bar engine with perpetual funding, metrics, the peer's simple backtest, synthetic inputs.
+ * Backtests: the bar engine with perpetual funding, metrics, synthetic inputs.
  *
  * @module
  */
@@ -8,7 +8,6 @@ export * from "./config.ts";
 export * from "./engine.ts";
 export * from "./funding.ts";
 export * from "./metrics.ts";
-export * from "./peer.ts";
 export * from "./synthetic.ts";
 export * from "./trade_log.ts";
 export * from "./bars.ts";

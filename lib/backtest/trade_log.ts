@@ -2,8 +2,9 @@
  * Closed trades stored as numbers (a row of 12 per trade) in fixed-size Float64Array chunks instead of one
  * object each. A million-bar backtest can close ~200,000 trades; as objects they took ~0.3 s to allocate on
  * the development VM, where first touching fresh memory is slow. Chunks are never copied when the log grows,
- * and come from the caller's allocator (e.g. `hugePageAllocator`). `Trade` objects are made only when asked
- * for (`get`, `toArray`).
+ * and come from the caller's allocator (default `new Float64Array`). `Trade` objects are made only when
+ * asked for (`get`, `toArray`): the experiment pipeline takes its counts and sums from the log and makes the
+ * objects once, for the trade list in backtest.json.
  *
  * @module
  */

@@ -396,7 +396,8 @@ async function _pipeline(
       ...m,
       total_return: r.metrics.totalReturn,
       max_drawdown: r.metrics.maxDrawdown,
-      n_trades: r.trades.length,
+      // counts from the trade log: trade objects are made once, for backtest.json (artifacts stage)
+      n_trades: r.metrics.nTrades,
       cagr: r.metrics.cagr,
       sortino: r.metrics.sortino,
       calmar: r.metrics.calmar,
@@ -406,7 +407,7 @@ async function _pipeline(
       gaps: r.flags.gaps.count,
       liquidations: r.flags.liquidations,
     });
-    log.info("backtest", { total_return: r.metrics.totalReturn, trades: r.trades.length });
+    log.info("backtest", { total_return: r.metrics.totalReturn, trades: r.metrics.nTrades });
     // issue #11: funding paid as zero is a warning, not only a counter
     const mf = r.flags.missingFunding;
     if (mf.count > 0) {

@@ -12,4 +12,3 @@ export { sliceRows } from "../series/columns.ts";
 export * from "./valid.ts";
 export * from "./causality.ts";
 export * from "./cache.ts";
-export * from "./alloc.ts";

@@ -78,85 +78,6 @@ export function takeRows(column: Float64Array, index: Int32Array): Float64Array 
   return out;
 }
 
-/** Rows kept by {@link keptRows}: one contiguous range `[start, end)` when possible, else an index. */
-export interface KeptRows {
-  kept: number;
-  /** First kept row (`end` when nothing is kept). */
-  start: number;
-  /** One past the last kept row. */
-  end: number;
-  /** The kept rows, ascending, when they are not exactly `[start, end)`; undefined when they are. */
-  index?: Int32Array;
-}
-
-/**
- * Like {@link selectValidRows} (rows `>= minRow` where every column is finite), optionally also requiring
- * `y[i] >= 0` (a defined label), but without a mask or an index in the usual case where the kept rows are
- * one contiguous range: it reads each column once and allocates only when it finds a hole.
- *
- * @example
- * ```ts
- * import { keptRows, takeKept } from "./valid.ts";
- * const x = new Float64Array([NaN, 1, 2, 3]);
- * const r = keptRows([x], { y: Int32Array.of(0, 1, 2, -1) });
- * console.assert(r.start === 1 && r.end === 3 && r.index === undefined && takeKept(x, r)[1] === 2);
- * const holes = keptRows([new Float64Array([1, NaN, 2])]);
- * console.assert(holes.kept === 2 && holes.index?.join() === "0,2");
- * ```
- */
-export function keptRows(
-  columns: Float64Array[],
-  options: { minRow?: number; rows?: number; y?: Int32Array } = {},
-): KeptRows {
-  const n = options.rows ?? columns[0]?.length ?? options.y?.length ?? 0;
-  // rows outside [lo, hi) are dropped; holes inside are marked in `bad`, allocated at the first one
-  let lo = Math.min(n, Math.max(0, options.minRow ?? 0));
-  let hi = n;
-  let bad: Uint8Array | undefined;
-  const y = options.y;
-  if (y) {
-    while (lo < hi && y[lo] < 0) lo++;
-    while (hi > lo && y[hi - 1] < 0) hi--;
-    for (let i = lo; i < hi; i++) {
-      if (y[i] < 0) (bad ??= new Uint8Array(n))[i] = 1;
-    }
-  }
-  for (const c of columns) {
-    while (lo < hi && c[lo] - c[lo] !== 0) lo++; // NaN or +-Infinity
-    while (hi > lo && c[hi - 1] - c[hi - 1] !== 0) hi--;
-    for (let i = lo; i < hi; i++) {
-      const v = c[i];
-      if (v - v !== 0) (bad ??= new Uint8Array(n))[i] = 1;
-    }
-  }
-  if (!bad) return { kept: hi - lo, start: lo, end: hi };
-  while (lo < hi && bad[lo]) lo++;
-  while (hi > lo && bad[hi - 1]) hi--;
-  let kept = 0;
-  for (let i = lo; i < hi; i++) kept += 1 - bad[i];
-  if (kept === hi - lo) return { kept, start: lo, end: hi };
-  const index = new Int32Array(kept);
-  for (let i = lo, k = 0; i < hi; i++) if (!bad[i]) index[k++] = i;
-  return { kept, start: lo, end: hi, index };
-}
-
-/**
- * The kept rows of a column: a zero-copy `subarray` view when they are contiguous, else a gathered copy.
- *
- * @example
- * ```ts
- * import { keptRows, takeKept } from "./valid.ts";
- * const x = new Float64Array([1, NaN, 2]);
- * console.assert(takeKept(x, keptRows([x])).join() === "1,2");
- * ```
- */
-export function takeKept<T extends Float64Array | Int32Array>(column: T, rows: KeptRows): T {
-  if (!rows.index) return column.subarray(rows.start, rows.end) as T;
-  const out = new (column.constructor as new (n: number) => T)(rows.kept);
-  for (let k = 0; k < rows.kept; k++) out[k] = column[rows.index[k]];
-  return out;
-}
-
 /** Why the rows of a dataset were not modelled, per cause (issue #11, ADR-028). */
 export interface RowAccounting {
   total: number;
@@ -187,12 +108,12 @@ export interface RowAccounting {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { accountRows, keptRows } from "./valid.ts";
+ * import { accountRows, selectValidRows } from "./valid.ts";
  * const f = new Float64Array([NaN, 1, 2, NaN, 4, 5, NaN, 7, 8, 9]);
  * const mark = new Float64Array([1, 1, 1, NaN, 1, 1, 1, 1, 1, 1]);
  * const y = Int32Array.of(0, 1, 2, 0, 1, 2, 0, 1, -1, -1);
- * const r = keptRows([f], { y });
- * const a = accountRows({ features: [f], y, kept: r.index!, minRow: 0, aux: [mark], auxLookback: 0 });
+ * const r = selectValidRows([f, Float64Array.from(y, (v) => (v < 0 ? NaN : v))]);
+ * const a = accountRows({ features: [f], y, kept: r.index, minRow: 0, aux: [mark], auxLookback: 0 });
  * assert.deepEqual(a.dropped, { warmup: 1, horizon_tail: 2, missing_aux: 1, invalid_features: 1, no_label: 0 });
  * assert.equal(a.kept, 5);
  * assert.equal(a.keptShare, 5 / 7);

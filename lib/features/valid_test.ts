@@ -1,60 +1,58 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { keptRows, selectValidRows, takeKept, takeRows } from "./valid.ts";
+import { selectValidRows, takeRows } from "./valid.ts";
 
 const cell = fc.oneof(
   { weight: 12, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
   { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity) },
 );
 
-Deno.test("keptRows() keeps exactly the rows selectValidRows() keeps, plus the label condition", () => {
+Deno.test("selectValidRows() keeps exactly the rows >= minRow where every column is finite, and counts the rest", () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 0, max: 60 }).chain((n) =>
         fc.tuple(
           fc.array(fc.array(cell, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 4 }),
-          fc.array(fc.integer({ min: -1, max: 2 }), { minLength: n, maxLength: n }),
           fc.integer({ min: 0, max: n + 2 }),
         )
       ),
-      ([cols, ys, minRow]) => {
+      ([cols, minRow]) => {
         const columns = cols.map((c) => Float64Array.from(c));
-        const y = Int32Array.from(ys);
-        const yAsFloat = Float64Array.from(ys, (v) => (v < 0 ? NaN : v));
-        const want = selectValidRows([...columns, yAsFloat], { minRow });
-        const got = keptRows(columns, { minRow, y });
-        assert.equal(got.kept, want.kept);
-        const index = got.index ?? Int32Array.from({ length: got.end - got.start }, (_, k) => got.start + k);
-        assert.deepEqual([...index], [...want.index]);
-        if (got.index) assert.ok(got.index.length > 0 && got.index.length < got.end - got.start);
-        for (const c of columns) assert.deepEqual([...takeKept(c, got)], [...takeRows(c, want.index)]);
-        assert.deepEqual([...takeKept(y, got)], [...want.index].map((i) => y[i]));
+        const n = columns[0].length;
+        const want: number[] = [];
+        for (let i = minRow; i < n; i++) if (columns.every((c) => Number.isFinite(c[i]))) want.push(i);
+        const got = selectValidRows(columns, { minRow });
+        assert.deepEqual([...got.index], want);
+        assert.equal(got.kept, want.length);
+        assert.deepEqual([...got.mask], Array.from({ length: n }, (_, i) => (want.includes(i) ? 1 : 0)));
+        assert.equal(got.droppedWarmup, want.length ? want[0] : n);
+        assert.equal(got.droppedWarmup + got.droppedInvalid + got.kept, n);
+        for (const c of columns) assert.deepEqual([...takeRows(c, got.index)], want.map((i) => c[i]));
       },
     ),
     { numRuns: 400, seed: 5 },
   );
 });
 
-Deno.test("keptRows() returns a range and takeKept() zero-copy views when warm-up and label tail are the only drops", () => {
+Deno.test("takeRows() is a zero-copy view when warm-up and label tail are the only drops", () => {
   const n = 1000;
   const a = new Float64Array(n).map((_, i) => (i < 30 ? NaN : i));
   const b = new Float64Array(n).map((_, i) => (i < 50 ? NaN : -i));
-  const y = new Int32Array(n).map((_, i) => (i >= n - 15 ? -1 : i % 3));
-  const rows = keptRows([a, b], { minRow: 40, y });
-  assert.deepEqual(rows, { kept: n - 15 - 50, start: 50, end: n - 15 });
-  const view = takeKept(a, rows);
+  const y = new Float64Array(n).map((_, i) => (i >= n - 15 ? NaN : i % 3));
+  const sel = selectValidRows([a, b, y], { minRow: 40 });
+  assert.deepEqual([sel.kept, sel.droppedWarmup, sel.droppedInvalid], [n - 15 - 50, 50, 15]);
+  const view = takeRows(a, sel.index);
   assert.equal(view.buffer, a.buffer);
   assert.equal(view[0], 50);
-  const ys = takeKept(y, rows);
-  assert.ok(ys instanceof Int32Array && ys.buffer === y.buffer && ys.length === rows.kept);
+  assert.equal(view.length, sel.kept);
 });
 
-Deno.test("keptRows() lists the rows around a hole and takeKept() gathers them into new arrays", () => {
+Deno.test("takeRows() gathers the rows around a hole into a new array", () => {
   const a = Float64Array.of(1, 2, Infinity, 4, 5);
-  const rows = keptRows([a], { y: Int32Array.of(0, -1, 0, 0, 0) });
-  assert.deepEqual([rows.kept, rows.start, rows.end, [...rows.index!]], [3, 0, 5, [0, 3, 4]]);
-  const taken = takeKept(a, rows);
+  const sel = selectValidRows([a, Float64Array.of(0, NaN, 0, 0, 0)]);
+  assert.deepEqual([...sel.index], [0, 3, 4]);
+  const taken = takeRows(a, sel.index);
   assert.notEqual(taken.buffer, a.buffer);
   assert.deepEqual([...taken], [1, 4, 5]);
-  assert.deepEqual(keptRows([Float64Array.of(NaN, NaN)]), { kept: 0, start: 2, end: 2 });
+  assert.equal(selectValidRows([Float64Array.of(NaN, NaN)]).kept, 0);
 });

@@ -17,7 +17,6 @@ import { loadFeatureSetSpec } from "../features/config.ts";
 import { resolveFeatureSet } from "../features/set.ts";
 import { buildFeatureTable } from "../labels/feature_table.ts";
 import { cachedFeatureColumns } from "../features/cache.ts";
-import { hugePageAllocator } from "../features/alloc.ts";
 import { float64Column } from "../series/columns.ts";
 import { loadLabelSpec } from "../labels/config.ts";
 import { runTask, type TaskSpec } from "./_cli.ts";
@@ -77,7 +76,6 @@ async function main(argv: string[]): Promise<void> {
     table = table.assign({ spot_close: columns.spot_close });
   }
   const market = values.funding ? "perpetual" as const : undefined;
-  const allocator = hugePageAllocator(); // undefined without --allow-ffi or off Linux
   let features: Record<string, Float64Array> | undefined;
   let cache: { hit: boolean; key: string } | undefined;
   if (values.cache) {
@@ -87,7 +85,6 @@ async function main(argv: string[]): Promise<void> {
       set,
       datasetHashes,
       market,
-      alloc: allocator?.alloc,
       log: (e) =>
         console.error(JSON.stringify({ cache: e.event, key: e.key.slice(0, 16), reason: e.reason })),
     });
@@ -99,12 +96,10 @@ async function main(argv: string[]): Promise<void> {
     label,
     market,
     features,
-    alloc: allocator?.alloc,
     dropInvalid: values["drop-invalid"],
   });
   const seconds = (performance.now() - t0) / 1000;
   await writeParquet(values.out, [out.columns]);
-  await allocator?.close();
   console.log(JSON.stringify({
     out: values.out,
     set: set.name,
