@@ -1,8 +1,8 @@
 /**
  * Grows one regression tree of the gradient-boosted ensemble on binned rows, from per-row gradients and
  * hessians, best-first (the leaf with the largest gain splits next) up to `maxLeaves` leaves and
- * `maxDepth` levels. Rows are kept as a partition of row indices (with their gradients and hessians moved
- * alongside, so histogram passes read them in order); the larger child's histograms are the parent's minus
+ * `maxDepth` levels. Rows are kept as a partition of row indices (a split moves 4 bytes a row; histogram
+ * passes read gradients and hessians by row index); the larger child's histograms are the parent's minus
  * the smaller child's.
  *
  * Several threads can grow the same tree together: each builds the histograms of its own block of features
@@ -86,24 +86,19 @@ interface _Leaf {
 }
 
 /**
- * Per-thread, per-tree scratch memory kept from tree to tree (and fit to fit): the row partition,
- * gradients and hessians in partition order, and histogram buffers.
+ * Per-thread, per-tree scratch memory kept from tree to tree (and fit to fit): the row partition (and its
+ * scratch copy) and histogram buffers.
  */
 export class BoostingWorkspace {
   idx = new Int32Array(0);
-  g = new Float64Array(0);
-  h = new Float64Array(0);
   tIdx = new Int32Array(0);
-  tg = new Float64Array(0);
-  th = new Float64Array(0);
   #free: _Hist[] = [];
   #bins = 0;
 
   /** Makes room for `n` rows and histograms of `nFeatures` features. */
   ensure(n: number, nFeatures: number): void {
     if (this.idx.length < n) {
-      this.idx = new Int32Array(n), this.g = new Float64Array(n), this.h = new Float64Array(n);
-      this.tIdx = new Int32Array(n), this.tg = new Float64Array(n), this.th = new Float64Array(n);
+      this.idx = new Int32Array(n), this.tIdx = new Int32Array(n);
     }
     const bins = Math.max(1, nFeatures) * _NB;
     if (bins > this.#bins) this.#bins = bins, this.#free = [];
@@ -151,6 +146,8 @@ export class TreeGrowth {
   #right: number[] = [];
   #value: number[] = [];
   #bins = 0;
+  #grad: Float64Array = new Float64Array(0);
+  #hess: Float64Array = new Float64Array(0);
 
   constructor(
     readonly data: BinnedData,
@@ -164,8 +161,8 @@ export class TreeGrowth {
   }
 
   /**
-   * Takes the rows (`sample[s]`, or `s` when `sample` is null, for s < m), copies their gradients and
-   * hessians in partition order and sums them, and picks this thread's features of `feats`. The root
+   * Takes the rows (`sample[s]`, or `s` when `sample` is null, for s < m) and the gradients and hessians
+   * (indexed by row), sums them, and picks this thread's features of `feats`. The root
    * histogram (`rootHist`) is zero: fill it with {@link fillRootHistograms} or `fillRoot()`.
    */
   start(
@@ -188,16 +185,15 @@ export class TreeGrowth {
     this.local = local;
     this.#bins = nLocal * _NB;
     ws.ensure(data.nRows, fHi - fLo);
-    const idx = ws.idx, g = ws.g, h = ws.h;
+    const idx = ws.idx;
     let G = 0, H = 0;
     for (let s = 0; s < m; s++) {
       const i = sample === null ? s : sample[s];
       idx[s] = i;
-      g[s] = grad[i];
-      h[s] = hess[i];
       G += grad[i];
       H += hess[i];
     }
+    this.#grad = grad, this.#hess = hess;
     this.m = m;
     this.gain.fill(0);
     this.#feature = [], this.#threshold = [], this.#thresholdBin = [], this.#left = [], this.#right = [];
@@ -210,7 +206,7 @@ export class TreeGrowth {
   /** Fills the root histogram from this tree's own copy of the rows. */
   fillRoot(): void {
     const { ws, data } = this;
-    _fillHist(this.rootHist!, data.rows, data.stride, ws.idx, ws.g, ws.h, 0, this.m, this.local);
+    _fillHist(this.rootHist!, data.rows, data.stride, ws.idx, this.#grad, this.#hess, 0, this.m, this.local);
   }
 
   publishRoot(): void {
@@ -250,7 +246,7 @@ export class TreeGrowth {
     const small = ws.take(bins);
     const leftSmaller = nl <= hi - mid;
     const [a, b] = leftSmaller ? [lo, mid] : [mid, hi];
-    _fillHist(small, data.rows, data.stride, ws.idx, ws.g, ws.h, a, b, this.local);
+    _fillHist(small, data.rows, data.stride, ws.idx, this.#grad, this.#hess, a, b, this.local);
     const big = L.hist!, bgh = big.gh, sgh = small.gh, bc = big.cnt, sc = small.cnt;
     for (let k = 0; k < 2 * bins; k++) bgh[k] -= sgh[k];
     for (let k = 0; k < bins; k++) bc[k] -= sc[k];
@@ -482,7 +478,7 @@ function _fillHist(
     // contiguous features (no feature sampling): consecutive bytes of the row
     const f0 = local[0];
     for (let s = lo; s < hi; s++) {
-      const base = idx[s] * stride + f0, gi = g[s], hi_ = h[s];
+      const i = idx[s], base = i * stride + f0, gi = g[i], hi_ = h[i];
       for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
         const k = ob + rows[base + b], o = k << 1;
         gh[o] += gi;
@@ -493,7 +489,7 @@ function _fillHist(
     return;
   }
   for (let s = lo; s < hi; s++) {
-    const base = idx[s] * stride, gi = g[s], hi_ = h[s];
+    const i = idx[s], base = i * stride, gi = g[i], hi_ = h[i];
     for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
       const k = ob + rows[base + local[b]], o = k << 1;
       gh[o] += gi;
@@ -513,7 +509,7 @@ function _partition(
   f: number,
   t: number,
 ): number {
-  const { idx, g, h, tIdx, tg, th } = ws;
+  const { idx, tIdx } = ws;
   let l = lo, r = hi - 1;
   for (let s = lo; s < hi; s++) {
     const i = idx[s];
@@ -522,12 +518,9 @@ function _partition(
     l += goL;
     r -= 1 - goL;
     tIdx[dst] = i;
-    tg[dst] = g[s];
-    th[dst] = h[s];
   }
   idx.set(tIdx.subarray(lo, hi), lo);
-  g.set(tg.subarray(lo, hi), lo);
-  h.set(th.subarray(lo, hi), lo);
+
   return l - lo;
 }
 
