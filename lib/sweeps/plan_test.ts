@@ -90,3 +90,16 @@ Deno.test("a point that makes an invalid config is refused naming the sweep file
   );
   await assert.rejects(() => planSweep(schema, { projectRoot: REPO }), /extra|space/);
 });
+
+Deno.test("the shipped sweep files plan: the grid has at least 24 trials, the random search its 16 draws", async () => {
+  const grid = await planSweep(`${REPO}/configs/sweeps/btc_spot_grid.yaml`, { projectRoot: REPO });
+  assert(grid.trials.length >= 24);
+  const random = await planSweep(`${REPO}/configs/sweeps/btc_spot_random.yaml`, { projectRoot: REPO });
+  assert.equal(random.trials.length + random.duplicates, 16);
+  for (const t of random.trials) {
+    assert(t.config.policy.entry >= 0.4 && t.config.policy.entry <= 0.52);
+    assert(
+      Number.isInteger(t.config.model.kind === "hist_random_forest" ? t.config.model.minSamplesLeaf : 0),
+    );
+  }
+});
