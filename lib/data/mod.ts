@@ -80,7 +80,7 @@ export {
   type SpotDataConfig,
   SpotDataConfigSchema,
 } from "./config.ts";
-export { seededRandom, synthBars, type SynthOptions } from "./synth.ts";
+export { synthBars, type SynthOptions } from "./synth.ts";
 export { type ColumnChunk, writeParquet } from "./write.ts";
 export {
   detectImportFormat,

@@ -7,6 +7,7 @@
  * @module
  */
 import { CandlelabError } from "../util/errors.ts";
+import { mulberry32 } from "../util/random.ts";
 import { parseInterval } from "./interval.ts";
 import type { ColumnChunk } from "./write.ts";
 
@@ -24,35 +25,6 @@ export interface SynthOptions {
   startPrice?: number;
   /** Rows per yielded chunk. @default 262144 */
   chunkRows?: number;
-}
-
-/**
- * sfc32 PRNG seeded from one integer; returns floats in [0, 1).
- *
- * @example
- * ```ts
- * import { seededRandom } from "./synth.ts";
- * const a = seededRandom(1), b = seededRandom(1);
- * console.assert(a() === b() && a() < 1);
- * ```
- */
-export function seededRandom(seed: number): () => number {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = (seed | 0) ^ 0xdeadbeef;
-  const next = () => {
-    a |= 0;
-    b |= 0;
-    c |= 0;
-    d |= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 15; i++) next();
-  return next;
 }
 
 /**
@@ -75,7 +47,7 @@ export function* synthBars(options: SynthOptions): Generator<ColumnChunk> {
     );
   }
   const stepMs = parseInterval(options.interval ?? "1m");
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const normal = () => {
     const u = 1 - rand(), v = rand();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);

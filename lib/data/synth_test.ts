@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { seededRandom, synthBars } from "./synth.ts";
+import { synthBars } from "./synth.ts";
 import type { ColumnChunk } from "./write.ts";
 
 function all(chunks: Iterable<ColumnChunk>): ColumnChunk {
@@ -51,13 +51,6 @@ Deno.test("synthBars() trend makes next-bar returns predictable from recent retu
     return sxy / sxx;
   };
   assert.ok(corr(0.5) > corr(0) + 0.005, `${corr(0.5)} vs ${corr(0)}`);
-});
-
-Deno.test("seededRandom() gives floats in [0, 1) that depend on the seed", () => {
-  const r = seededRandom(42);
-  const xs = Array.from({ length: 1000 }, r);
-  assert.ok(xs.every((x) => x >= 0 && x < 1));
-  assert.notEqual(seededRandom(43)(), seededRandom(42)());
 });
 
 Deno.test("synthBars() refuses a non-positive row count", () => {

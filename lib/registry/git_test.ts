@@ -1,4 +1,4 @@
-import { assertEquals } from "../validation/_assert.ts";
+import assert from "node:assert/strict";
 import { codeVersion } from "./git.ts";
 
 async function _git(cwd: string, ...args: string[]): Promise<string> {
@@ -19,13 +19,13 @@ Deno.test("codeVersion() records the commit, and a dirty tree with a diff hash t
   await _git(dir, "add", "a.ts");
   await _git(dir, "commit", "-q", "-m", "first");
   const head = await _git(dir, "rev-parse", "HEAD");
-  assertEquals(await codeVersion({ cwd: dir }), { commit: head, dirty: false, diffSha256: null });
+  assert.deepEqual(await codeVersion({ cwd: dir }), { commit: head, dirty: false, diffSha256: null });
   await Deno.writeTextFile(`${dir}/a.ts`, "export const a = 2;\n");
   const d1 = await codeVersion({ cwd: dir });
   await Deno.writeTextFile(`${dir}/a.ts`, "export const a = 3;\n");
   const d2 = await codeVersion({ cwd: dir });
-  assertEquals([d1.dirty, d2.dirty], [true, true]);
-  assertEquals(d1.diffSha256 !== null && d1.diffSha256 !== d2.diffSha256, true);
+  assert.deepEqual([d1.dirty, d2.dirty], [true, true]);
+  assert.deepEqual(d1.diffSha256 !== null && d1.diffSha256 !== d2.diffSha256, true);
 });
 
 Deno.test("codeVersion() ignores files in the output folders (saving a model must not change the next id)", async () => {
@@ -36,13 +36,13 @@ Deno.test("codeVersion() ignores files in the output folders (saving a model mus
   await _git(dir, "commit", "-q", "-m", "first");
   await Deno.mkdir(`${dir}/models/trained`, { recursive: true });
   await Deno.writeTextFile(`${dir}/models/trained/0123.json`, "{}\n");
-  assertEquals((await codeVersion({ cwd: dir })).dirty, false);
-  assertEquals((await codeVersion({ cwd: dir, excludeDirs: [] })).dirty, true);
+  assert.deepEqual((await codeVersion({ cwd: dir })).dirty, false);
+  assert.deepEqual((await codeVersion({ cwd: dir, excludeDirs: [] })).dirty, true);
 });
 
 Deno.test("codeVersion() outside a git checkout records null and why", async () => {
   const v = await codeVersion({ cwd: await Deno.makeTempDir() });
-  assertEquals([v.commit, v.dirty, v.note?.startsWith("not a git checkout")], [null, null, true]);
+  assert.deepEqual([v.commit, v.dirty, v.note?.startsWith("not a git checkout")], [null, null, true]);
 });
 
 Deno.test("codeVersion() outside a checkout takes the commit from CANDLELAB_GIT_COMMIT (the Docker image's build argument)", async () => {
@@ -55,12 +55,12 @@ Deno.test("codeVersion() outside a checkout takes the commit from CANDLELAB_GIT_
     return JSON.parse(new TextDecoder().decode(out.stdout));
   };
   const commit = "0123456789abcdef0123456789abcdef01234567";
-  assertEquals(await run({ CANDLELAB_GIT_COMMIT: commit }), {
+  assert.deepEqual(await run({ CANDLELAB_GIT_COMMIT: commit }), {
     commit,
     dirty: null,
     diffSha256: null,
     note: "from CANDLELAB_GIT_COMMIT",
   });
-  assertEquals((await run({ CANDLELAB_GIT_COMMIT: "not-a-commit" })).commit, null);
+  assert.deepEqual((await run({ CANDLELAB_GIT_COMMIT: "not-a-commit" })).commit, null);
   await Deno.remove(dir, { recursive: true });
 });

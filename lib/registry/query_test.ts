@@ -1,5 +1,5 @@
+import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertEquals, assertRejects } from "../validation/_assert.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { fakeModel, recordInput } from "./_fixtures.ts";
 import { indexPath, reindex } from "./index_db.ts";
@@ -49,52 +49,54 @@ const _ids = (ms: ModelMetadata[]) => ms.map((m) => m.id);
 
 Deno.test("findModels() filters by strategy, asset, market, metric thresholds and dataset hash", async () => {
   const { root, a, b, c } = await _registry();
-  assertEquals(_ids((await findModels(root)).models), [c.id, b.id, a.id]);
-  assertEquals(_ids((await findModels(root, { strategy: "btc_trend" })).models), [b.id, a.id]);
-  assertEquals(_ids((await findModels(root, { asset: "XRP", market: "perpetual" })).models), [c.id]);
-  assertEquals(_ids((await findModels(root, { metrics: [parseMetricFilter("macro_f1>=0.31")] })).models), [
+  assert.deepEqual(_ids((await findModels(root)).models), [c.id, b.id, a.id]);
+  assert.deepEqual(_ids((await findModels(root, { strategy: "btc_trend" })).models), [b.id, a.id]);
+  assert.deepEqual(_ids((await findModels(root, { asset: "XRP", market: "perpetual" })).models), [c.id]);
+  assert.deepEqual(
+    _ids((await findModels(root, { metrics: [parseMetricFilter("macro_f1>=0.31")] })).models),
+    [
+      b.id,
+      a.id,
+    ],
+  );
+  assert.deepEqual(_ids((await findModels(root, { metrics: [parseMetricFilter("macro_f1>0.31")] })).models), [
     b.id,
-    a.id,
   ]);
-  assertEquals(_ids((await findModels(root, { metrics: [parseMetricFilter("macro_f1>0.31")] })).models), [
-    b.id,
-  ]);
-  assertEquals(
+  assert.deepEqual(
     _ids((await findModels(root, { metrics: [{ name: "accuracy", op: "<", value: 0.43 }] })).models),
     [a.id],
   );
-  assertEquals(_ids((await findModels(root, { datasetSha256: "cd".repeat(32) })).models), [c.id]);
-  assertEquals(_ids((await findModels(root, { strategy: "nope" })).models), []);
+  assert.deepEqual(_ids((await findModels(root, { datasetSha256: "cd".repeat(32) })).models), [c.id]);
+  assert.deepEqual(_ids((await findModels(root, { strategy: "nope" })).models), []);
 });
 
 Deno.test("getLatestModel() returns the newest model of a strategy", async () => {
   const { root, b } = await _registry();
-  assertEquals((await getLatestModel(root, "btc_trend"))?.id, b.id);
-  assertEquals(await getLatestModel(root, "none"), undefined);
+  assert.deepEqual((await getLatestModel(root, "btc_trend"))?.id, b.id);
+  assert.deepEqual(await getLatestModel(root, "none"), undefined);
 });
 
 Deno.test("lineage() follows parent ids and reports a parent missing from the registry", async () => {
   const { root, a, b } = await _registry();
-  assertEquals(_ids((await lineage(root, b.id)).chain), [b.id, a.id]);
+  assert.deepEqual(_ids((await lineage(root, b.id)).chain), [b.id, a.id]);
   const orphan = await saveModel(root, fakeModel({ trees: 5 }), recordInput({ parent: "ffffffffffffffff" }));
   const l = await lineage(root, orphan.id);
-  assertEquals([_ids(l.chain), l.missingParent], [[orphan.id], "ffffffffffffffff"]);
+  assert.deepEqual([_ids(l.chain), l.missingParent], [[orphan.id], "ffffffffffffffff"]);
 });
 
 Deno.test("compareModels() lines models up field by field and marks differences", async () => {
   const { root, a, b } = await _registry();
   const cmp = await compareModels(root, [a.id, b.id]);
   const row = (f: string) => cmp.rows.find((r) => r.field === f)?.values;
-  assertEquals(row("model.params.trees"), ["10", "20"]);
-  assertEquals(row("metrics.macro_f1"), ["0.3100", "0.3500"]);
-  assertEquals(row("parent"), ["-", a.id]);
+  assert.deepEqual(row("model.params.trees"), ["10", "20"]);
+  assert.deepEqual(row("metrics.macro_f1"), ["0.3100", "0.3500"]);
+  assert.deepEqual(row("parent"), ["-", a.id]);
   const text = formatComparison(cmp);
-  assertEquals(text.includes("* model.params.trees"), true);
-  assertEquals(text.includes("  strategy"), true);
-  await assertRejects(
+  assert.deepEqual(text.includes("* model.params.trees"), true);
+  assert.deepEqual(text.includes("  strategy"), true);
+  await assert.rejects(
     () => compareModels(root, [a.id, "0123456789abcdef"]),
-    CandlelabError,
-    "No model 0123456789abcdef",
+    (e) => e instanceof CandlelabError && e.message.includes("No model 0123456789abcdef"),
   );
 });
 
@@ -102,10 +104,10 @@ Deno.test("the index rebuilds itself when missing, corrupt or stale (the JSON fi
   const { root, a, b, c } = await _registry();
   await Deno.remove(indexPath(root));
   const r1 = await findModels(root);
-  assertEquals([r1.refresh.added, r1.models.length], [3, 3]);
+  assert.deepEqual([r1.refresh.added, r1.models.length], [3, 3]);
   await Deno.writeTextFile(indexPath(root), "this is not a database, just junk bytes ".repeat(200));
   for (const s of ["-wal", "-shm"]) await Deno.remove(indexPath(root) + s).catch(() => {});
-  assertEquals((await findModels(root)).models.length, 3);
+  assert.deepEqual((await findModels(root)).models.length, 3);
   // a metadata file edited by hand and one deleted: the next query sees both changes
   const file = metadataPath(root, a.id);
   const meta = JSON.parse(await Deno.readTextFile(file));
@@ -113,9 +115,9 @@ Deno.test("the index rebuilds itself when missing, corrupt or stale (the JSON fi
   await Deno.writeTextFile(file, JSON.stringify(meta, null, 1));
   await Deno.remove(metadataPath(root, c.id));
   const r2 = await findModels(root, { metrics: [parseMetricFilter("macro_f1>=0.9")] });
-  assertEquals(_ids(r2.models), [a.id]);
-  assertEquals([r2.refresh.updated, r2.refresh.removed], [1, 1]);
-  assertEquals(_ids((await findModels(root)).models), [b.id, a.id]);
+  assert.deepEqual(_ids(r2.models), [a.id]);
+  assert.deepEqual([r2.refresh.updated, r2.refresh.removed], [1, 1]);
+  assert.deepEqual(_ids((await findModels(root)).models), [b.id, a.id]);
 });
 
 Deno.test("an invalid metadata file is skipped and reported, not indexed", async () => {
@@ -125,10 +127,10 @@ Deno.test("an invalid metadata file is skipped and reported, not indexed", async
     JSON.stringify({ id: "0000000000000000" }),
   );
   const r = await reindex(root);
-  assertEquals(r.total, 3);
-  assertEquals(r.problems.length, 1);
-  assertEquals(r.problems[0].reason.includes("Cannot read model metadata"), true);
-  assertEquals((await findModels(root)).refresh.problems.length, 1);
+  assert.deepEqual(r.total, 3);
+  assert.deepEqual(r.problems.length, 1);
+  assert.deepEqual(r.problems[0].reason.includes("Cannot read model metadata"), true);
+  assert.deepEqual((await findModels(root)).refresh.problems.length, 1);
 });
 
 Deno.test("parseMetricFilter() refuses text that is not name, operator, number", () => {
@@ -136,6 +138,6 @@ Deno.test("parseMetricFilter() refuses text that is not name, operator, number",
     parseMetricFilter("macro_f1 ~ 3");
     throw new Error("no error");
   } catch (e) {
-    assertEquals(e instanceof CandlelabError && e.message.includes("e.g. macro_f1>=0.3"), true);
+    assert.deepEqual(e instanceof CandlelabError && e.message.includes("e.g. macro_f1>=0.3"), true);
   }
 });

@@ -1,5 +1,5 @@
+import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { assertEquals } from "../validation/_assert.ts";
 import { findModels } from "./query.ts";
 import { loadRegisteredModel } from "./store.ts";
 
@@ -30,12 +30,12 @@ Deno.test("two processes saving into one registry at once both succeed completel
   await Deno.writeTextFile(go, "");
   const [a, b] = await both;
   const dec = new TextDecoder();
-  assertEquals([a.success, b.success], [true, true], dec.decode(a.stderr) + dec.decode(b.stderr));
+  assert.deepEqual([a.success, b.success], [true, true], dec.decode(a.stderr) + dec.decode(b.stderr));
   const ids = [...dec.decode(a.stdout).trim().split("\n"), ...dec.decode(b.stdout).trim().split("\n")];
-  assertEquals(new Set(ids).size, 12);
+  assert.deepEqual(new Set(ids).size, 12);
   for (const id of ids) await loadRegisteredModel(root, id); // every artifact complete and matching its hash
   const { models, refresh } = await findModels(root);
-  assertEquals(refresh.added, 0, "both processes indexed their own models");
-  assertEquals(models.map((m) => m.id).sort(), ids.sort());
-  assertEquals((await findModels(root, { strategy: "s_a" })).models.length, 6);
+  assert.deepEqual(refresh.added, 0, "both processes indexed their own models");
+  assert.deepEqual(models.map((m) => m.id).sort(), ids.sort());
+  assert.deepEqual((await findModels(root, { strategy: "s_a" })).models.length, 6);
 });

@@ -1,5 +1,5 @@
+import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { assertEquals } from "../validation/_assert.ts";
 import { fakeModel, recordInput } from "../registry/_fixtures.ts";
 import { saveModel } from "../registry/store.ts";
 
@@ -36,16 +36,18 @@ Deno.test("registry tasks list, show, compare and reindex with only read/write o
   );
   await Deno.remove(`${root}/index.sqlite`);
   const list = await _run(root, "registry_list", "--strategy", "btc_trend");
-  assertEquals(list.ok, true, list.err);
-  assertEquals([list.out.includes(a.id), list.out.includes(b.id)], [true, false]);
+  assert.deepEqual(list.ok, true, list.err);
+  assert.deepEqual([list.out.includes(a.id), list.out.includes(b.id)], [true, false]);
   const json = await _run(root, "registry_list", "--json", "--metric", "macro_f1>=0.3");
-  assertEquals(JSON.parse(json.out).map((m: { id: string }) => m.id), [b.id, a.id]);
-  const show = await _run(root, "registry_show", a.id);
-  assertEquals(JSON.parse(show.out).id, a.id);
+  assert.deepEqual(JSON.parse(json.out).map((m: { id: string }) => m.id), [b.id, a.id]);
+  const show = await _run(root, "registry_show", a.id, "--json");
+  assert.equal(JSON.parse(show.out).id, a.id, show.err);
+  const readable = await _run(root, "registry_show", a.id);
+  assert.ok(readable.ok && readable.out.includes(a.id), readable.err);
   const cmp = await _run(root, "registry_compare", a.id, b.id);
-  assertEquals(cmp.out.includes("* strategy"), true, cmp.err);
+  assert.deepEqual(cmp.out.includes("* strategy"), true, cmp.err);
   const re = await _run(root, "registry_reindex");
-  assertEquals(re.out.trim(), `Indexed 2 models from ${root}/metadata (0 skipped).`);
+  assert.deepEqual(re.out.trim(), `Indexed 2 models from ${root}/metadata (0 skipped).`);
 });
 
 Deno.test("registry:show fails with a clear message for an edited artifact", async () => {
@@ -53,6 +55,6 @@ Deno.test("registry:show fails with a clear message for an edited artifact", asy
   const a = await saveModel(root, fakeModel(), recordInput());
   await Deno.writeTextFile(`${root}/trained/${a.id}.json`, "{}\n");
   const show = await _run(root, "registry_show", a.id);
-  assertEquals(show.ok, false);
-  assertEquals(show.err.includes("corrupted or edited"), true, show.err);
+  assert.deepEqual(show.ok, false);
+  assert.deepEqual(show.err.includes("corrupted or edited"), true, show.err);
 });

@@ -1,6 +1,7 @@
 /**
- * Small seeded pseudo-random generators for tests, synthetic data and permutation importance.
- * Every caller passes its own seed; there is no shared generator.
+ * The project's one seeded pseudo-random generator (for synthetic data, permutation importance, null models,
+ * sweeps' random search and tests). Every caller passes its own seed; there is no shared generator.
+ * (lib/models/rng.ts runs the same mulberry32 steps inline, with integer draws, for the tree engines.)
  *
  * @module
  */
@@ -10,9 +11,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mulberry32 } from "./random.ts";
  * const a = mulberry32(7), b = mulberry32(7);
- * console.assert(a() === b() && a() < 1);
+ * const x = a();
+ * assert.equal(x, b());
+ * assert.ok(x >= 0 && x < 1);
  * ```
  */
 export function mulberry32(seed: number): () => number {

@@ -1,11 +1,11 @@
-import { assertEquals, assertThrows } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { validateConfig } from "../config/load.ts";
 import { ConfigError } from "../config/load.ts";
 import { splitsFromConfig, ValidationConfigSchema } from "./config.ts";
 
 Deno.test("ValidationConfigSchema fills defaults: walk-forward, 4 expanding folds", () => {
   const c = ValidationConfigSchema.parse({});
-  assertEquals([c.scheme, c.folds, c.window, c.max_train_rows, c.embargo], [
+  assert.deepEqual([c.scheme, c.folds, c.window, c.max_train_rows, c.embargo], [
     "walk_forward",
     4,
     "expanding",
@@ -15,16 +15,17 @@ Deno.test("ValidationConfigSchema fills defaults: walk-forward, 4 expanding fold
 });
 
 Deno.test("ValidationConfigSchema refuses typos and one-fold purged k-fold with the field path", () => {
-  assertThrows(() => validateConfig({ fold: 4 }, ValidationConfigSchema, "exp.yaml"), ConfigError, "fold");
-  assertThrows(
-    () => validateConfig({ scheme: "purged_kfold", folds: 1 }, ValidationConfigSchema, "exp.yaml"),
-    ConfigError,
-    "folds",
+  assert.throws(
+    () => validateConfig({ fold: 4 }, ValidationConfigSchema, "exp.yaml"),
+    (e) => e instanceof ConfigError && e.message.includes("fold"),
   );
-  assertThrows(
+  assert.throws(
+    () => validateConfig({ scheme: "purged_kfold", folds: 1 }, ValidationConfigSchema, "exp.yaml"),
+    (e) => e instanceof ConfigError && e.message.includes("folds"),
+  );
+  assert.throws(
     () => validateConfig({ scheme: "random" }, ValidationConfigSchema, "exp.yaml"),
-    ConfigError,
-    "scheme",
+    (e) => e instanceof ConfigError && e.message.includes("scheme"),
   );
 });
 
@@ -33,14 +34,14 @@ Deno.test("splitsFromConfig() derives the gap from horizon and lookback; embargo
     horizon: 15,
     lookback: 240,
   });
-  assertEquals(wf[0].train[0].end, 185);
+  assert.deepEqual(wf[0].train[0].end, 185);
   const kf = splitsFromConfig(ValidationConfigSchema.parse({ scheme: "purged_kfold", folds: 2 }), 1000, {
     horizon: 15,
     lookback: 240,
   });
-  assertEquals(kf[0].train, [{ start: 755, end: 1000 }]);
+  assert.deepEqual(kf[0].train, [{ start: 755, end: 1000 }]);
   const emb = splitsFromConfig(ValidationConfigSchema.parse({ folds: 4, embargo: 50 }), 1000, {
     horizon: 15,
   });
-  assertEquals(emb[0].train[0].end, 150);
+  assert.deepEqual(emb[0].train[0].end, 150);
 });

@@ -22,20 +22,6 @@ export interface PermutationImportance {
 }
 
 /**
- * Seeded PRNG (mulberry32) returning floats in [0, 1).
- *
- * @example
- * ```ts
- * import { seededRandom } from "./importance.ts";
- * const a = seededRandom(7), b = seededRandom(7);
- * console.assert(a() === b() && a() < 1);
- * ```
- */
-export function seededRandom(seed: number): () => number {
-  return mulberry32(seed);
-}
-
-/**
  * Impurity importance from the model, sorted by decreasing value.
  *
  * @example
@@ -81,7 +67,7 @@ export function permutationImportance(
     );
   }
   const base = macroF1(y, model.predict(X), k);
-  const rand = seededRandom(opts.seed);
+  const rand = mulberry32(opts.seed);
   const out = X.names.map((feature, j) => {
     const drops: number[] = [];
     for (let r = 0; r < repeats; r++) {

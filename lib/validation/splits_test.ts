@@ -1,5 +1,5 @@
+import assert from "node:assert/strict";
 import fc from "fast-check";
-import { assertEquals, assertThrows } from "./_assert.ts";
 import {
   checkSplits,
   deriveGap,
@@ -14,15 +14,15 @@ Deno.test("walkForwardSplits() reproduces the peer's scheme exactly (blocks n //
   const n = 1003, gap = deriveGap({ horizon: 15 });
   const s = walkForwardSplits({ n, folds: 4, gap, maxTrainRows: 200 });
   // peer: B = n // 5; train [0, i*B - 15); test [i*B, (i+1)*B), last to n; stride = ceil(tr_end / max)
-  assertEquals(s.map((f) => [f.train[0].start, f.train[0].end, f.test.start, f.test.end, f.stride]), [
+  assert.deepEqual(s.map((f) => [f.train[0].start, f.train[0].end, f.test.start, f.test.end, f.stride]), [
     [0, 185, 200, 400, 1],
     [0, 385, 400, 600, 2],
     [0, 585, 600, 800, 3],
     [0, 785, 800, 1003, 4],
   ]);
   const idx = trainIndices(s[3]);
-  assertEquals(idx.length, Math.ceil(785 / 4)); // np.arange(0, 785, 4)
-  assertEquals([idx[0], idx[1], idx[idx.length - 1]], [0, 4, 784]);
+  assert.deepEqual(idx.length, Math.ceil(785 / 4)); // np.arange(0, 785, 4)
+  assert.deepEqual([idx[0], idx[1], idx[idx.length - 1]], [0, 4, 784]);
 });
 
 Deno.test("walkForwardSplits() rolling window keeps only the last trainRows before the gap", () => {
@@ -33,31 +33,32 @@ Deno.test("walkForwardSplits() rolling window keeps only the last trainRows befo
     window: "rolling",
     trainRows: 50,
   });
-  assertEquals(s.map((f) => [f.train[0].start, f.train[0].end]), [[45, 95], [145, 195], [245, 295], [
+  assert.deepEqual(s.map((f) => [f.train[0].start, f.train[0].end]), [[45, 95], [145, 195], [245, 295], [
     345,
     395,
   ]]);
 });
 
 Deno.test("deriveGap() purges by horizon before and horizon + lookback after; embargo only widens", () => {
-  assertEquals(deriveGap({ horizon: 15, lookback: 240 }), { before: 15, after: 255 });
-  assertEquals(deriveGap({ horizon: 15 }, 30), { before: 30, after: 30 });
-  assertEquals(deriveGap({ horizon: 15, lookback: 240 }, 3), { before: 15, after: 255 });
-  assertThrows(
+  assert.deepEqual(deriveGap({ horizon: 15, lookback: 240 }), { before: 15, after: 255 });
+  assert.deepEqual(deriveGap({ horizon: 15 }, 30), { before: 30, after: 30 });
+  assert.deepEqual(deriveGap({ horizon: 15, lookback: 240 }, 3), { before: 15, after: 255 });
+  assert.throws(
     () => deriveGap({ horizon: -1 }),
-    CandlelabError,
-    "horizon must be an integer >= 0, current value is -1",
+    (e) =>
+      e instanceof CandlelabError &&
+      e.message.includes("horizon must be an integer >= 0, current value is -1"),
   );
 });
 
 Deno.test("purgedKFoldSplits() trains on both sides of the test block, purged and embargoed", () => {
   const s = purgedKFoldSplits({ n: 300, folds: 3, gap: { before: 5, after: 12 } });
-  assertEquals(s.map((f) => f.train), [
+  assert.deepEqual(s.map((f) => f.train), [
     [{ start: 112, end: 300 }],
     [{ start: 0, end: 95 }, { start: 212, end: 300 }],
     [{ start: 0, end: 195 }],
   ]);
-  assertEquals(s.map((f) => f.test), [{ start: 0, end: 100 }, { start: 100, end: 200 }, {
+  assert.deepEqual(s.map((f) => f.test), [{ start: 0, end: 100 }, { start: 100, end: 200 }, {
     start: 200,
     end: 300,
   }]);
@@ -102,9 +103,15 @@ Deno.test("checkSplits() catches a training row inside the gap", () => {
     stride: 1,
     gap: { before: 15, after: 15 },
   };
-  assertThrows(() => checkSplits([bad], 300), CandlelabError, "fold 2 trains on row 185, within the gap");
+  assert.throws(
+    () => checkSplits([bad], 300),
+    (e) => e instanceof CandlelabError && e.message.includes("fold 2 trains on row 185, within the gap"),
+  );
   const after: Split = { ...bad, train: [{ start: 305, end: 400 }], test: { start: 200, end: 300 } };
-  assertThrows(() => checkSplits([after], 400), CandlelabError, "trains on row 305");
+  assert.throws(
+    () => checkSplits([after], 400),
+    (e) => e instanceof CandlelabError && e.message.includes("trains on row 305"),
+  );
 });
 
 Deno.test("checkSplits() refuses overlapping test blocks and ranges outside the rows", () => {
@@ -116,14 +123,21 @@ Deno.test("checkSplits() refuses overlapping test blocks and ranges outside the 
     gap: { before: 1, after: 1 },
   };
   const b: Split = { ...a, fold: 2, train: [{ start: 0, end: 30 }], test: { start: 35, end: 50 } };
-  assertThrows(() => checkSplits([a, b], 50), CandlelabError, "row 35 is tested by more than one fold");
-  assertThrows(() => checkSplits([a], 30), CandlelabError, "outside [0, 30)");
+  assert.throws(
+    () => checkSplits([a, b], 50),
+    (e) => e instanceof CandlelabError && e.message.includes("row 35 is tested by more than one fold"),
+  );
+  assert.throws(
+    () => checkSplits([a], 30),
+    (e) => e instanceof CandlelabError && e.message.includes("outside [0, 30)"),
+  );
 });
 
 Deno.test("walkForwardSplits() refuses a gap that leaves no training rows", () => {
-  assertThrows(
+  assert.throws(
     () => walkForwardSplits({ n: 50, folds: 4, gap: { before: 10, after: 10 } }),
-    CandlelabError,
-    "block size floor(50 / 5) = 10 leaves no training rows",
+    (e) =>
+      e instanceof CandlelabError &&
+      e.message.includes("block size floor(50 / 5) = 10 leaves no training rows"),
   );
 });
