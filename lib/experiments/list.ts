@@ -233,8 +233,8 @@ export function summariseRun(r: RunRecord): RunSummary {
  * ```
  */
 export function formatRunList(rows: readonly RunSummary[], width = 100): string {
-  const fixed = 32 + 7 + 8 + 7 + 9 + 5 + 2 * 6; // every column but the strategy, with separators
-  const strategyWidth = Math.max(8, Math.min(28, width - fixed - 2));
+  // run id 32, status 7, macro-F1 8, Sharpe 6, return 8, skill 5, six separators of 2: 78
+  const strategyWidth = Math.max(8, width - 78);
   const short = (s: string) => s.length > strategyWidth ? s.slice(0, strategyWidth - 1) + "…" : s;
   return formatTable(
     ["run id", "strategy", "status", "macro-F1", "Sharpe", "return", "skill"],
