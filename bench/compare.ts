@@ -14,7 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
-import { benchPermissions } from "./bench.ts";
+import { benchPermissions } from "./permissions.ts";
 
 /** Parsed output of one process: stage lines plus peak RSS. */
 export interface Measurement {

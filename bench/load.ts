@@ -20,7 +20,7 @@ import { cpuUsage } from "node:process";
 import { type EngineKind, openEngine } from "../lib/data/engine.ts";
 import { loadBars } from "../lib/data/load.ts";
 import { CandlelabError } from "../lib/util/errors.ts";
-import { benchPermissions } from "./bench.ts";
+import { benchPermissions } from "./permissions.ts";
 
 /** One measurement. */
 export interface LoadRecord {
