@@ -90,6 +90,17 @@ async function _timed(cmd: string, args: string[], cwd?: string): Promise<Measur
   }
   const m = parseMeasurement(stdout, await Deno.readTextFile(timeFile));
   await Deno.remove(timeFile);
+  // each measurement as soon as it is taken, so an interrupted sitting keeps what it measured
+  console.error(JSON.stringify({
+    measured: args.find((a) => a.endsWith(".py") || a.endsWith(".ts")),
+    model: args[args.indexOf("--model") + 1],
+    wall: m.wallSeconds,
+    cpu: m.cpuSeconds,
+    peak_rss_mib: m.peakRssBytes === null ? null : Math.round(m.peakRssBytes / 2 ** 20),
+    walkforward: m.stages.walkforward,
+    fit: m.folds.map((f) => Number(f.fit_seconds.toFixed(3))),
+    macro_f1: m.folds.map((f) => Number(f.macro_f1.toFixed(4))),
+  }));
   return m;
 }
 
