@@ -78,15 +78,17 @@ export async function buildRunsIndex(experimentsDir: string, now = new Date()): 
   const rows = [...runs].reverse().map((r) => {
     const s = summariseRun(r);
     const reports = (byRun.get(r.run_id) ?? []).map(link).join(" ");
-    return `<tr class="${_esc(s.status)}"><td data-v="${_esc(s.run_id)}"><a href="runs/${
+    return `<tr class="${_esc(s.status)}"><td class="id" data-v="${_esc(s.run_id)}"><a href="runs/${
       _esc(s.run_id)
-    }/run.json">${_esc(s.run_id)}</a></td><td>${_esc(s.strategy)}</td><td>${_esc(s.status)}</td><td data-v="${
-      _esc(s.started_at)
-    }">${_esc(s.started_at.slice(0, 16).replace("T", " "))}</td><td class="n" data-v="${s.macro_f1 ?? ""}">${
-      _num(s.macro_f1, 3)
-    }</td><td class="n" data-v="${s.sharpe_annualised ?? ""}">${
-      _num(s.sharpe_annualised, 2)
-    }</td><td class="n" data-v="${s.total_return ?? ""}">${_pct(s.total_return)}</td><td class="v">${
+    }/run.json">${_esc(s.run_id)}</a></td><td>${_esc(s.strategy)}</td><td>${
+      _esc(s.status)
+    }</td><td class="t" data-v="${_esc(s.started_at)}">${
+      _esc(s.started_at.slice(0, 16).replace("T", " "))
+    }</td><td class="n" data-v="${s.macro_f1 ?? ""}">${_num(s.macro_f1, 3)}</td><td class="n" data-v="${
+      s.sharpe_annualised ?? ""
+    }">${_num(s.sharpe_annualised, 2)}</td><td class="n" data-v="${s.total_return ?? ""}">${
+      _pct(s.total_return)
+    }</td><td class="v">${
       _esc(s.verdict ?? (r.error ? `failed: ${r.error.message}` : ""))
     }</td><td>${reports}</td></tr>`;
   });
@@ -100,12 +102,12 @@ export async function buildRunsIndex(experimentsDir: string, now = new Date()): 
 <title>Candlelab runs</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}
-table{border-collapse:collapse;width:100%;margin-bottom:2rem}
+.wrap{overflow-x:auto;margin-bottom:2rem} table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{cursor:pointer;background:#f4f4f4;position:sticky;top:0;white-space:nowrap}
 th:after{content:" \\2195";color:#aaa}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.v{max-width:40rem}
+td.v{min-width:22rem;max-width:44rem} td.id,td.t{white-space:nowrap}
 tr.failed td{color:#a00} tr.running td{color:#a60}
 .note{color:#666}
 </style></head><body>
@@ -120,15 +122,15 @@ ${
     runs.length === 0
       ? "<p>No experiment runs yet: <code>deno task main</code> or <code>deno task experiment</code>.</p>\n"
       : ""
-  }<table id="runs"><thead><tr><th>run id</th><th>strategy</th><th>status</th><th>start (UTC)</th><th>macro-F1</th><th>Sharpe</th><th>return</th><th>verdict</th><th>reports</th></tr></thead>
+  }<div class="wrap"><table id="runs"><thead><tr><th>run id</th><th>strategy</th><th>status</th><th>start (UTC)</th><th>macro-F1</th><th>Sharpe</th><th>return</th><th>verdict</th><th>reports</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
-</tbody></table>
+</tbody></table></div>
 <h2>Notebook runs without an experiment run</h2>
-<table id="notebooks"><thead><tr><th>notebook run id</th><th>report</th><th>status</th><th>start (UTC)</th></tr></thead>
+<div class="wrap"><table id="notebooks"><thead><tr><th>notebook run id</th><th>report</th><th>status</th><th>start (UTC)</th></tr></thead>
 <tbody>
 ${nbRows.join("\n")}
-</tbody></table>
+</tbody></table></div>
 <script>
 for (const table of document.querySelectorAll("table")) {
   table.querySelectorAll("th").forEach((th, j) => th.addEventListener("click", () => {
