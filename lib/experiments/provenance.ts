@@ -1,11 +1,11 @@
 /**
- * Where a run's code came from: git commit and dirty flag, Deno and library versions, selected
- * environment variables. Everything degrades to `null` / omitted when git or a permission is missing.
+ * Where a run's code came from: Deno and library versions, selected environment variables (the git commit
+ * and dirty flag come from the one `codeVersion`, lib/registry/git.ts). Everything degrades to omitted when
+ * a permission is missing.
  *
  * @module
  */
 import { join } from "node:path";
-import { commitFromEnv } from "../registry/git.ts";
 import { scrubSecrets } from "./scrub.ts";
 
 /** Libraries whose versions are recorded by default (read from `node_modules/<pkg>/package.json`). */
@@ -21,49 +21,12 @@ export const RECORDED_LIBRARIES = [
   "@observablehq/plot",
 ] as const;
 
-/** Git commit of the working tree and whether it has uncommitted changes. */
-export interface CodeVersion {
-  commit: string | null;
-  dirty: boolean | null;
-}
-
 function _granted(desc: Deno.PermissionDescriptor): boolean {
   try {
     return Deno.permissions.querySync(desc).state === "granted";
   } catch {
     return false;
   }
-}
-
-async function _git(args: string[], cwd: string): Promise<string | null> {
-  // Query first so a terminal never gets a permission prompt.
-  if (!_granted({ name: "run", command: "git" })) return null;
-  try {
-    const out = await new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "null" }).output();
-    return out.success ? new TextDecoder().decode(out.stdout) : null;
-  } catch {
-    return null; // no git binary, no --allow-run, or no read permission on cwd
-  }
-}
-
-/**
- * `git rev-parse HEAD` and `git status --porcelain` in `cwd`; `null` fields when git is unavailable,
- * not permitted, or `cwd` is not a repository (then `commit` is `CANDLELAB_GIT_COMMIT` if that is set).
- *
- * @example
- * ```ts
- * import { codeVersion } from "./provenance.ts";
- * const v = await codeVersion(await Deno.makeTempDir());
- * console.assert(v.commit === null && v.dirty === null);
- * ```
- */
-export async function codeVersion(cwd: string): Promise<CodeVersion> {
-  const head = await _git(["rev-parse", "HEAD"], cwd);
-  const commit = head?.trim().match(/^[0-9a-f]{40,64}$/) ? head.trim() : null;
-  // no checkout (e.g. the Docker image): the commit it was built from, dirtiness unknown
-  if (commit === null) return { commit: commitFromEnv(), dirty: null };
-  const status = await _git(["status", "--porcelain"], cwd);
-  return { commit, dirty: status === null ? null : status.trim().length > 0 };
 }
 
 /**

@@ -13,7 +13,8 @@ import { CandlelabError } from "../util/errors.ts";
 import { hashId } from "../util/hash.ts";
 import { type FileLogger, openFileLogger, type RunLogger } from "./logger.ts";
 import { createProgress, type Progress } from "./progress.ts";
-import { codeVersion, libraryVersions, readEnvIfPermitted, recordedEnv } from "./provenance.ts";
+import { libraryVersions, readEnvIfPermitted, recordedEnv } from "./provenance.ts";
+import { codeVersion } from "../registry/git.ts";
 import { makeRunId } from "./run_id.ts";
 import {
   type BacktestSummary,
@@ -366,7 +367,11 @@ export async function startRun(opts: RunOptions): Promise<Run> {
       }
     }
   }
-  const [code, libraries] = await Promise.all([codeVersion(projectRoot), libraryVersions(projectRoot)]);
+  const [version, libraries] = await Promise.all([
+    codeVersion({ cwd: projectRoot }),
+    libraryVersions(projectRoot),
+  ]);
+  const code = { commit: version.commit, dirty: version.dirty };
   const record: RunRecord = {
     format_version: RUN_FORMAT_VERSION,
     run_id: id,

@@ -73,6 +73,10 @@ export async function codeVersion(
 ): Promise<CodeVersion> {
   const { cwd, excludeDirs = DEFAULT_OUTPUT_DIRS } = opts;
   try {
+    // Query first so a terminal never gets a permission prompt (the catch below explains the refusal).
+    if (Deno.permissions.querySync({ name: "run", command: "git" }).state !== "granted") {
+      throw new Deno.errors.NotCapable("no --allow-run=git");
+    }
     const head = await _git(["rev-parse", "HEAD"], cwd);
     if (!head.ok) {
       const fromEnv = commitFromEnv();
