@@ -11,7 +11,7 @@ import { planSweep } from "../sweeps/plan.ts";
 import { terminalSweepProgress } from "../sweeps/progress.ts";
 import { type SweepReport, sweepReport } from "../sweeps/report.ts";
 import { runSweep } from "../sweeps/run.ts";
-import { CandlelabError } from "../util/errors.ts";
+import { refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
 
 const _USAGE = "usage: deno task sweep <sweep.yaml> [--workers N] [--queue redis://host:port] [--plan]";
 
@@ -73,6 +73,7 @@ export async function main(args: string[], out: (line: string) => void = console
   );
   for (const f of failed) out(`trial ${f.trialId} failed: ${f.error}`);
   printReport(await sweepReport(plan), out);
+  if (s.recorded.length > 0) await refreshRunsIndex();
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -121,11 +122,13 @@ export function printReport(r: SweepReport, out: (line: string) => void): void {
   out(r.verdict);
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : (err as Error).stack ?? String(err));
-    Deno.exit(1);
-  }
-}
+const SPEC: TaskSpec = {
+  name: "sweep",
+  usage: "deno task sweep <configs/sweeps/x.yaml> [--workers N] [--queue redis://host:port] [--plan]",
+  about:
+    "Runs a parameter sweep's missing trials (local process pool, or BullMQ workers with --queue), records " +
+    "them as experiment runs and prints PBO, the winner's deflated Sharpe and a verdict (docs/sweeps.md).",
+  writes: "data/cache/, models/ and experiments/",
+};
+
+if (import.meta.main) await runTask(SPEC, (args) => main(args));

@@ -12,7 +12,7 @@ import { createWorkerMemo } from "../sweeps/memo.ts";
 import { readLines, RESULT_PREFIX } from "../sweeps/lines.ts";
 import type { WorkerReply } from "../sweeps/pool.ts";
 import { DatasetMismatchError, runTrial, type TrialJob } from "../sweeps/trial.ts";
-import { CandlelabError } from "../util/errors.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 const _USAGE =
   "usage: deno task sweep:worker --queue redis://host:port [--lock-ms 60000] [--stalled-ms 30000]";
@@ -99,11 +99,14 @@ async function _stdio(): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : (err as Error).stack ?? String(err));
-    Deno.exit(1);
-  }
-}
+const SPEC: TaskSpec = {
+  name: "sweep:worker",
+  usage: "deno task sweep:worker --queue redis://host:port [--lock-ms 60000] [--stalled-ms 30000]",
+  about:
+    "Runs sweep trials from the BullMQ queue on Redis against this machine's data/ folder and returns the " +
+    "results through the queue; the first Ctrl-C finishes the running trial, a second stops at once.",
+  writes: "data/cache/ (feature cache and trial scratch)",
+  ownSignals: true,
+};
+
+if (import.meta.main) await runTask(SPEC, (args) => main(args));
