@@ -48,7 +48,7 @@ export interface BacktestMetrics extends CurveMetrics {
 export interface BacktestOptions {
   /**
    * Allocator of the equity and position curves and the trade log's chunks (default `new Float64Array(n)`);
-   * `hugePageAllocator()` makes million-bar runs faster where first touching fresh memory is slow.
+   * bench/alloc.ts's huge-page arena uses it (no task does; ADR-036).
    */
   alloc?: (n: number) => Float64Array;
 }

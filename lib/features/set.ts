@@ -40,7 +40,7 @@ export interface ComputeOptions {
   timing?: Partial<FeatureTiming>;
   /** Market of the table; default: "perpetual" when it has a `funding_rate` column, else "spot". */
   market?: "spot" | "perpetual";
-  /** Allocator of output/intermediate columns (default `new Float64Array(n)`); see `hugePageAllocator`. */
+  /** Allocator of output/intermediate columns (default `new Float64Array(n)`); bench/alloc.ts uses it. */
   alloc?: (n: number) => Float64Array;
 }
 

@@ -52,7 +52,7 @@ export function parseLabelSpec(spec: LabelSpecInput | LabelSpec): LabelSpec {
 export interface LabelOptions {
   /**
    * Allocator of the output columns (`fwd`, `y`, `valid`, and the volatility when computed here), e.g.
-   * `hugePageAllocator().alloc` from lib/features/alloc.ts; default `new Float64Array(n)`. Must return
+   * bench/alloc.ts's huge-page arena; default `new Float64Array(n)`. Must return
    * zero-filled arrays that share no bytes with each other.
    */
   alloc?: (n: number) => Float64Array;
