@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import { openEngine } from "./engine.ts";
 import { loadBars, resolveSources } from "./load.ts";
 
-// The BTC files by default (the wasm engine takes seconds to open and decode); set CANDLELAB_FULL_DATA_TESTS=1
-// to compare every file in ../shared/data (BTC and XRP).
+// The bundled BTC slice in data/raw by default (the wasm engine takes seconds to open and decode); set
+// CANDLELAB_FULL_DATA_TESTS=1 to compare every file in ../shared/data (BTC and XRP, full history).
 const FULL = Deno.env.get("CANDLELAB_FULL_DATA_TESTS") === "1";
 
-Deno.test("native and wasm engines give identical tables on the real files in ../shared/data", async () => {
+Deno.test("native and wasm engines give identical tables on the real files (data/raw, or ../shared/data in full)", async () => {
   const wasm = await openEngine("wasm");
   const native = await openEngine("native");
   try {
-    const files = await resolveSources(FULL ? "../shared/data" : "../shared/data/binance_BTC_*.parquet");
+    const files = await resolveSources(FULL ? "../shared/data" : "data/raw/binance_BTC_*.parquet");
     assert.equal(files.length, FULL ? 8 : 4);
     for (const f of files) {
       const a = await loadBars(f, { engine: native });

@@ -3,7 +3,7 @@ import { parseDatasetFilename, resolveFileInfo } from "./filename.ts";
 import { formatInterval, parseInterval, parseTime } from "./interval.ts";
 
 Deno.test("parseDatasetFilename() reads every shared file name", () => {
-  assert.deepEqual(parseDatasetFilename("../shared/data/binance_BTC_USDT_perp_8h_funding.parquet"), {
+  assert.deepEqual(parseDatasetFilename("data/raw/binance_BTC_USDT_perp_8h_funding.parquet"), {
     exchange: "binance",
     asset: "BTC",
     quote: "USDT",

@@ -15,7 +15,8 @@ import { float64Column } from "../series/columns.ts";
 import type { PerpetualPaths } from "./market.ts";
 import type { ColumnTable } from "arquero";
 
-const _SHARED = new URL("../../../shared/data/", import.meta.url).pathname;
+/** The bundled BTC slice (2022-2024): every fixture range lies inside it. */
+const _RAW = new URL("../../data/raw/", import.meta.url).pathname;
 
 function _chunk(
   t: ColumnTable,
@@ -42,7 +43,7 @@ export async function coarseMarkPaths(
   dir?: string,
 ): Promise<PerpetualPaths & { spot: string }> {
   const out = dir ?? await Deno.makeTempDir({ prefix: "pit_" });
-  const base = `${_SHARED}binance_BTC_USDT`;
+  const base = `${_RAW}binance_BTC_USDT`;
   const mark = (await loadBars(`${base}_perp_1h_mark.parquet`, { range, kind: "mark" })).table;
   const coarse = resample(mark, interval, { sourceInterval: "1h" });
   const markPath = `${out}/binance_BTC_USDT_perp_${interval}_mark.parquet`;

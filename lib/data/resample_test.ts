@@ -63,7 +63,7 @@ Deno.test("resample() aligns daily bars to 00:00 UTC on real data and sums fundi
   ]);
   assert.deepEqual(Array.from(d.array("n_bars")), [12, 24, 24]);
   assert.equal(d.get("high", 1), 69000);
-  const p = "../shared/data/binance_BTC_USDT_perp";
+  const p = "data/raw/binance_BTC_USDT_perp"; // the bundled 2022-2024 slice holds this range
   const ds = await loadPerpetual(
     { candles: `${p}_1h.parquet`, funding: `${p}_8h_funding.parquet`, mark: `${p}_1h_mark.parquet` },
     { range: { start: "2024-01-01", end: "2024-01-03" } },
