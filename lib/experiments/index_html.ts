@@ -36,6 +36,29 @@ export async function experimentRunsBetween(
     .map((r) => r.run_id);
 }
 
+/**
+ * The newest ok run of `strategy` under `runsDir` that started before `beforeMs` (the run a report
+ * notebook such as 05_backtest shows), or undefined.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { latestOkRun } from "./index_html.ts";
+ * assert.equal(await latestOkRun(await Deno.makeTempDir(), "s", Date.now()), undefined);
+ * ```
+ */
+export async function latestOkRun(
+  runsDir: string,
+  strategy: string,
+  beforeMs: number,
+): Promise<string | undefined> {
+  const { runs } = await listRuns(runsDir, { strategy });
+  return runs
+    .filter((r) => r.status === "ok" && Date.parse(r.started_at) <= beforeMs)
+    .sort((a, b) => a.started_at.localeCompare(b.started_at))
+    .at(-1)?.run_id;
+}
+
 const _esc = (s: unknown) =>
   String(s ?? "").replace(
     /[&<>"']/g,

@@ -34,7 +34,10 @@ export interface NotebookRunManifest {
   gitCommit: string | null;
   gitDirty: boolean | null;
   artifacts: { notebook?: string; html?: string };
-  /** The experiment run this notebook run belongs to (the last one it recorded), if any. */
+  /**
+   * The experiment run this notebook run belongs to: the last one it recorded, or, for a report notebook
+   * with a `strategy` parameter, the newest ok run of that strategy when it started (the run it shows).
+   */
   experimentRun?: string;
   /** Every experiment run recorded while this notebook ran, in start order. */
   experimentRuns?: string[];

@@ -22,7 +22,7 @@ import {
   injectParameters,
   validateOverrides,
 } from "./parameters.ts";
-import { experimentRunsBetween, writeRunsIndex } from "../experiments/index_html.ts";
+import { experimentRunsBetween, latestOkRun, writeRunsIndex } from "../experiments/index_html.ts";
 
 /** Options of {@link runNotebook}. */
 export interface RunNotebookOptions {
@@ -168,6 +168,13 @@ export async function runNotebook(options: RunNotebookOptions): Promise<Notebook
     if (recorded.length > 0) {
       manifest.experimentRuns = recorded;
       manifest.experimentRun = recorded.at(-1);
+    } else if (typeof parameters.strategy === "string") {
+      // a report notebook (05_backtest) shows the newest ok run of its `strategy` parameter: it belongs to it
+      manifest.experimentRun = await latestOkRun(
+        join(root, "experiments", "runs"),
+        parameters.strategy,
+        started,
+      );
     }
     if (result.executed && result.htmlFragment !== undefined) {
       manifest.artifacts = { notebook: `${name}.ipynb`, html: `${name}.html` };
