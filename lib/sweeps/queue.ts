@@ -139,6 +139,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   const log = options.log ?? console.error;
   const version = await checkRedis(options.url);
   const memo = createWorkerMemo();
+  let scratch = null as string | null;
   const worker = new Worker<TrialJob, TrialOutcome>(
     QUEUE_NAME,
     async (job: Job<TrialJob, TrialOutcome>) => {
@@ -148,7 +149,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
         })`,
       );
       try {
-        const outcome = await runTrial(job.data, { memo, projectRoot: options.projectRoot });
+        const outcome = await runTrial(job.data, {
+          memo,
+          projectRoot: options.projectRoot,
+          onScratch: (d) => (scratch = d),
+        });
         log(
           `trial ${job.data.trialId} of ${job.data.sweepId}: ${outcome.status} in ${
             outcome.workerSeconds.toFixed(1)
@@ -172,18 +177,27 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   worker.on("error", (err) => log(`sweep worker: ${err.message}`));
   await worker.waitUntilReady();
   log(`sweep worker ${Deno.pid} ready on ${options.url} (Redis ${version}), queue ${QUEUE_NAME}`);
-  const stop = options.stop ?? _signal();
+  const stop = options.stop ?? _signal(() => {
+    if (scratch) {
+      try {
+        Deno.removeSync(scratch, { recursive: true });
+      } catch { /* already gone */ }
+    }
+  });
   await stop;
   await worker.close();
 }
 
 /** First SIGINT/SIGTERM: finish the running trial and stop; a second one exits at once (the job is taken over). */
-function _signal(): Promise<void> {
+function _signal(beforeExit: () => void): Promise<void> {
   return new Promise((resolve) => {
     let seen = false;
     for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
       Deno.addSignalListener(sig, () => {
-        if (seen) Deno.exit(code);
+        if (seen) {
+          beforeExit();
+          Deno.exit(code);
+        }
         seen = true;
         console.error(`sweep worker: ${sig}: finishing the running trial, then stopping (again to stop now)`);
         resolve();

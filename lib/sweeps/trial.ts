@@ -51,6 +51,8 @@ export interface RunTrialOptions {
   /** This worker's project folder (data, configs, cache), default ".". */
   projectRoot?: string;
   memo: WorkerMemo;
+  /** Told the trial's scratch folder when it is made and null when it is removed (a signal handler removes it). */
+  onScratch?: (dir: string | null) => void;
 }
 
 /**
@@ -93,7 +95,10 @@ export async function runTrial(job: TrialJob, options: RunTrialOptions): Promise
   }
   const scratchRoot = join(root, "data/cache/trials");
   await Deno.mkdir(scratchRoot, { recursive: true });
-  const scratch = await Deno.makeTempDir({ dir: scratchRoot, prefix: `${job.trialId}-` });
+  // named (and announced) before it exists, so a signal arriving during the mkdir still removes it
+  const scratch = join(scratchRoot, `${job.trialId}-${crypto.randomUUID().slice(0, 8)}`);
+  options.onScratch?.(scratch);
+  await Deno.mkdir(scratch);
   let status: "ok" | "failed" = "ok";
   let error: string | null = null;
   const e0 = performance.now();
@@ -152,5 +157,6 @@ export async function runTrial(job: TrialJob, options: RunTrialOptions): Promise
     };
   } finally {
     await Deno.remove(scratch, { recursive: true }).catch(() => {});
+    options.onScratch?.(null);
   }
 }

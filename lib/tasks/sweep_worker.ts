@@ -68,6 +68,19 @@ async function _stdio(): Promise<number> {
     let off = 0;
     while (off < b.length) off += Deno.stdout.writeSync(b.subarray(off));
   };
+  // A trial's scratch folder is removed however this process ends (Ctrl-C, SIGTERM, the sweep process gone).
+  let scratch = null as string | null;
+  const end = (code: number) => {
+    if (scratch) {
+      try {
+        Deno.removeSync(scratch, { recursive: true });
+      } catch { /* already gone */ }
+    }
+    Deno.exit(code);
+  };
+  for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    Deno.addSignalListener(sig, () => end(code));
+  }
   // Read stdin concurrently with the trial: when it closes (the sweep process is gone), exit at once.
   const jobs: TrialJob[] = [];
   let wake = null as (() => void) | null;
@@ -77,7 +90,7 @@ async function _stdio(): Promise<number> {
       jobs.push(JSON.parse(line) as TrialJob);
       wake?.();
     }
-    Deno.exit(0);
+    end(0);
   })();
   for (;;) {
     const job = jobs.shift();
@@ -87,7 +100,7 @@ async function _stdio(): Promise<number> {
       continue;
     }
     try {
-      reply({ ok: true, outcome: await runTrial(job, { memo }) });
+      reply({ ok: true, outcome: await runTrial(job, { memo, onScratch: (d) => (scratch = d) }) });
     } catch (err) {
       reply({
         ok: false,
