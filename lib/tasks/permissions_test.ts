@@ -45,6 +45,11 @@ const MAY_FFI = new Set([
   "jupyter",
   "evaluate",
   "sweep:worker",
+  // the benchmark runs the experiment's code with its permissions (bench/bench.ts benchPermissions)
+  "bench",
+  "bench:load",
+  "bench:features",
+  "bench:backtest",
 ]);
 /** Tasks that may open network sockets, and where to. */
 const MAY_NET: Record<string, RegExp> = {
