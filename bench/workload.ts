@@ -122,14 +122,13 @@ export function labelStage(
   );
   const cols = set.columns.map((c) => feats[c]);
   // the pipeline's selection (lib/experiments/pipeline.ts, "labels" stage)
-  const yAsFloat = Float64Array.from(labels.y, (v) => (v < 0 ? NaN : v));
-  const rows = selectValidRows([...cols, yAsFloat], { minRow: PEER.warmup });
+  const rows = selectValidRows(cols, { minRow: PEER.warmup, y: labels.y });
   const X: FeatureMatrix = {
     names: set.columns,
     columns: cols.map((c) => takeRows(c, rows.index)),
     nRows: rows.kept,
   };
-  const y = Int32Array.from(rows.index, (i) => labels.y[i]);
+  const y = new Int32Array(takeRows(labels.y, rows.index)); // a copy
   const classCounts = [0, 0, 0];
   for (let j = 0; j < y.length; j++) classCounts[y[j]]++;
   return { X, y, rows, classCounts };

@@ -305,8 +305,7 @@ async function _pipeline(
   const { labels, rowIndex, X, y, rows } = await run.stage("labels", (log) => {
     const labels = computeLabels(dataset.table, cfg.label);
     const cols = featureSet.columns.map((c) => features[c]);
-    const yAsFloat = Float64Array.from(labels.y, (v) => (v < 0 ? NaN : v));
-    const sel = selectValidRows([...cols, yAsFloat], { minRow: rowLookback });
+    const sel = selectValidRows(cols, { minRow: rowLookback, y: labels.y });
     if (sel.kept < 10 * (cfg.validation.folds + 1)) {
       throw new CandlelabError(
         `Cannot train ${cfg.name}: only ${sel.kept} rows have every feature and a label ` +
@@ -318,7 +317,7 @@ async function _pipeline(
       columns: cols.map((c) => takeRows(c, sel.index)),
       nRows: sel.kept,
     };
-    const y = Int32Array.from(sel.index, (i) => labels.y[i]);
+    const y = new Int32Array(takeRows(labels.y, sel.index)); // a copy
     // issue #11: every row kept or dropped for a named cause; too few kept fails the run with the counts
     const rows = _rowsRecord(dataset, cols, labels.y, sel.index, rowLookback, cfg.guard.minKeptShare);
     run.setRows(rows);

@@ -19,21 +19,25 @@ export interface RowSelection {
 }
 
 /**
- * Selects the rows where every given column is finite and the row index is at least `minRow`.
- * Pass `minRow` = the set's lookback to also drop rows whose recursive indicators are not warmed up.
+ * Selects the rows where every given column is finite, the label `y` (when given) is defined (`>= 0`), and
+ * the row index is at least `minRow`. Pass `minRow` = the set's lookback to also drop rows whose recursive
+ * indicators are not warmed up. A row without a label counts as invalid, as a non-finite column does.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectValidRows } from "./valid.ts";
  * const s = selectValidRows([new Float64Array([NaN, 1, NaN, 2])]);
- * console.assert(s.kept === 2 && s.droppedWarmup === 1 && s.droppedInvalid === 1 && s.index[1] === 3);
+ * assert.deepEqual([s.kept, s.droppedWarmup, s.droppedInvalid, s.index[1]], [2, 1, 1, 3]);
+ * const l = selectValidRows([new Float64Array([1, 2, 3])], { y: Int32Array.of(0, -1, 2) });
+ * assert.deepEqual([...l.index], [0, 2]);
  * ```
  */
 export function selectValidRows(
   columns: Float64Array[],
-  options: { minRow?: number; rows?: number } = {},
+  options: { minRow?: number; rows?: number; y?: Int32Array } = {},
 ): RowSelection {
-  const n = options.rows ?? columns[0]?.length ?? 0;
+  const n = options.rows ?? columns[0]?.length ?? options.y?.length ?? 0;
   const minRow = options.minRow ?? 0;
   const mask = new Uint8Array(n).fill(1);
   for (let i = 0; i < Math.min(minRow, n); i++) mask[i] = 0;
@@ -43,6 +47,8 @@ export function selectValidRows(
       if (v - v !== 0) mask[i] = 0; // NaN or +-Infinity
     }
   }
+  const y = options.y;
+  if (y) { for (let i = minRow; i < n; i++) if (y[i] < 0) mask[i] = 0; }
   let first = n;
   for (let i = 0; i < n; i++) {
     if (mask[i]) {
@@ -60,20 +66,22 @@ export function selectValidRows(
 /**
  * Gathers `index` rows of a column. When the index is one contiguous run (warm-up at the start, label
  * tail at the end, nothing dropped in between) the result is a zero-copy `subarray` view that shares
- * memory with `column`; otherwise a new Float64Array.
+ * memory with `column`; otherwise a new array of the column's type.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { takeRows } from "./valid.ts";
- * console.assert(takeRows(new Float64Array([5, 6, 7]), Int32Array.of(0, 2))[1] === 7);
+ * assert.equal(takeRows(new Float64Array([5, 6, 7]), Int32Array.of(0, 2))[1], 7);
+ * assert.deepEqual(takeRows(Int32Array.of(5, 6, 7), Int32Array.of(1, 2)), Int32Array.of(6, 7));
  * ```
  */
-export function takeRows(column: Float64Array, index: Int32Array): Float64Array {
+export function takeRows<T extends Float64Array | Int32Array>(column: T, index: Int32Array): T {
   const k = index.length;
   if (k === 0 || index[k - 1] - index[0] === k - 1) {
-    return column.subarray(k ? index[0] : 0, k ? index[0] + k : 0);
+    return column.subarray(k ? index[0] : 0, k ? index[0] + k : 0) as T;
   }
-  const out = new Float64Array(index.length);
+  const out = new (column.constructor as new (n: number) => T)(index.length);
   for (let k = 0; k < index.length; k++) out[k] = column[index[k]];
   return out;
 }

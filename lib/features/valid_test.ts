@@ -34,6 +34,32 @@ Deno.test("selectValidRows() keeps exactly the rows >= minRow where every column
   );
 });
 
+Deno.test("selectValidRows() with y keeps what it keeps with the label as a column (NaN where y < 0)", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 60 }).chain((n) =>
+        fc.tuple(
+          fc.array(fc.array(cell, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 4 }),
+          fc.array(fc.integer({ min: -1, max: 2 }), { minLength: n, maxLength: n }),
+          fc.integer({ min: 0, max: n + 2 }),
+        )
+      ),
+      ([cols, ys, minRow]) => {
+        const columns = cols.map((c) => Float64Array.from(c));
+        const y = Int32Array.from(ys);
+        const yAsFloat = Float64Array.from(ys, (v) => (v < 0 ? NaN : v));
+        assert.deepEqual(
+          selectValidRows(columns, { minRow, y }),
+          selectValidRows([...columns, yAsFloat], { minRow }),
+        );
+        const sel = selectValidRows(columns, { minRow, y });
+        assert.deepEqual([...takeRows(y, sel.index)], [...sel.index].map((i) => y[i]));
+      },
+    ),
+    { numRuns: 400, seed: 7 },
+  );
+});
+
 Deno.test("takeRows() is a zero-copy view when warm-up and label tail are the only drops", () => {
   const n = 1000;
   const a = new Float64Array(n).map((_, i) => (i < 30 ? NaN : i));
