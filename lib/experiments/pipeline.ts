@@ -9,7 +9,6 @@
  * @module
  */
 import { join } from "node:path";
-import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { checkFile, loadDataset } from "../data/mod.ts";
 import type { Dataset } from "../data/dataset.ts";
@@ -30,7 +29,7 @@ import {
   selectValidRows,
   takeRows,
 } from "../features/mod.ts";
-import { float64Column } from "../series/columns.ts";
+import { float64Column, sliceRows } from "../series/columns.ts";
 import { classBalance, computeLabels, type Labels } from "../labels/mod.ts";
 import { createModel } from "../models/mod.ts";
 import type { Estimator, FeatureMatrix } from "../models/estimator.ts";
@@ -609,10 +608,8 @@ function _firstRows(cols: Record<string, Float64Array>, n: number): Record<strin
   return Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, c.subarray(0, n)]));
 }
 
+/** The last `rows` rows of a table (views), or the table itself when it is not longer. */
 function _tail(table: ColumnTable, rows: number): ColumnTable {
   const n = table.numRows();
-  if (n <= rows) return table;
-  const cols: Record<string, Float64Array> = {};
-  for (const name of table.columnNames()) cols[name] = float64Column(table, name).subarray(n - rows);
-  return aq.table(cols);
+  return n <= rows ? table : sliceRows(table, n - rows);
 }
