@@ -71,8 +71,9 @@ export interface FfiDuck {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { duckdbLibraryPath } from "./duckdb_ffi.ts";
- * console.assert(duckdbLibraryPath().includes("@duckdb/node-bindings-"));
+ * assert.ok(duckdbLibraryPath().includes("@duckdb/node-bindings-"));
  * ```
  */
 export function duckdbLibraryPath(): string {
@@ -120,11 +121,12 @@ function _cString(lib: _Lib, addr: bigint): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openFfiDuck } from "./duckdb_ffi.ts";
  * const duck = await openFfiDuck();
  * if (duck) {
  *   const r = await duck.queryDoubles("SELECT i, CASE WHEN i = 1 THEN NULL ELSE i / 2 END FROM range(3) t(i)", 2, 3);
- *   console.assert(r.rows === 3 && r.columns[0][2] === 2 && Number.isNaN(r.columns[1][1]));
+ *   assert.ok(r.rows === 3 && r.columns[0][2] === 2 && Number.isNaN(r.columns[1][1]));
  *   duck.close();
  * }
  * ```
