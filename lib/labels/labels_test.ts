@@ -100,7 +100,7 @@ Deno.test("computeLabels() refuses a non-positive close with the row", () => {
   );
 });
 
-Deno.test("computeLabels() gives the same bits with the features' volatility and log return passed in and a caller's allocator", async () => {
+Deno.test("computeLabels() gives the same bits with the features' volatility and log return passed in and a caller's allocator", () => {
   const table = _synthPerp(140_000); // columns of >= 512 KiB come from the arena
   const set = resolveFeatureSet({
     name: "v",
