@@ -5,7 +5,13 @@
  */
 import { z } from "zod";
 import { defineFeature, type FeatureContext } from "./feature.ts";
-import { ewm, logReturns, recursiveLookback, rollingExtremeDistances, rollingMeanStd } from "../series/kernels.ts";
+import {
+  ewm,
+  logReturns,
+  recursiveLookback,
+  rollingExtremeDistances,
+  rollingMeanStd,
+} from "../series/kernels.ts";
 
 const _int = (def: number, min = 1) =>
   z.number().int().min(min).max(1_000_000, "windows and lags must be at most 1,000,000 bars").default(def);
@@ -71,7 +77,7 @@ export const closeEma = defineFeature({
     for (let i = 0; i < c.length; i++) {
       const v = c[i];
       const next = old * y + a * v;
-      y = y === v ? v : next; // = `if (y !== v) y = next` (see kernels.ts on why not written so)
+      y = y === v ? v : next; // = `if (y !== v) y = next` (see lib/series/kernels.ts on why not written so)
       out[i] = v / y - 1;
     }
     return [out];
@@ -112,7 +118,7 @@ export const macd = defineFeature({
     for (let i = 1; i < n; i++) {
       const v = c[i];
       const nf = of * ef + af * v;
-      ef = ef === v ? v : nf; // = `if (ef !== v) ef = nf` (see kernels.ts on why not written so)
+      ef = ef === v ? v : nf; // = `if (ef !== v) ef = nf` (see lib/series/kernels.ts on why not written so)
       const ns = os * es + as * v;
       es = es === v ? v : ns;
       const x = ef / es - 1;
@@ -151,7 +157,7 @@ export const rsi = defineFeature({
       const up = d > 0 ? d : 0;
       const dn = d < 0 ? -d : 0;
       const nextG = old * ag + a * up;
-      ag = ag === up ? up : nextG; // = `if (ag !== up) ag = nextG` (see kernels.ts on why not written so)
+      ag = ag === up ? up : nextG; // = `if (ag !== up) ag = nextG` (see lib/series/kernels.ts on why not written so)
       const nextL = old * al + a * dn;
       al = al === dn ? dn : nextL;
       const r = 100 - 100 / (1 + ag / al); // 0 / 0 until the first move
@@ -188,7 +194,7 @@ export const atr = defineFeature({
       const pc = c[i - 1];
       const tr = Math.max(h[i] - l[i], Math.abs(h[i] - pc), Math.abs(l[i] - pc));
       const next = old * y + a * tr;
-      y = y === tr ? tr : next; // = `if (y !== tr) y = next` (see kernels.ts on why not written so)
+      y = y === tr ? tr : next; // = `if (y !== tr) y = next` (see lib/series/kernels.ts on why not written so)
       out[i] = y / c[i];
     }
     return [out];
