@@ -37,3 +37,34 @@ Deno.test("native and wasm engines give identical tables on the real files (data
 Deno.test("openEngine() refuses an unknown engine kind with the remedy", async () => {
   await assert.rejects(() => openEngine("gpu" as "native"), /unknown kind "gpu"; use "native" or "wasm"/);
 });
+
+Deno.test("the wasm engine decodes DOUBLE, INT64, INT32, timestamps and NULLs across row groups as native reads them", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/mixed.parquet`;
+  const native = await openEngine("native");
+  const wasm = await openEngine("wasm");
+  try {
+    await native.exec(
+      `COPY (SELECT i::BIGINT AS big, (i * 3)::INTEGER AS small,
+          CASE WHEN i % 7 = 3 THEN NULL ELSE i / 8 END::DOUBLE AS x,
+          CASE WHEN i % 5 = 1 THEN NULL ELSE i * 1000 END::BIGINT AS nbig,
+          TIMESTAMP '2024-01-01' + INTERVAL (i) MINUTE AS ts
+        FROM range(5000) t(i)) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1024)`,
+    );
+    await native.registerParquet("m", [file]);
+    await wasm.registerParquet("m", [file]);
+    const sql = "SELECT big, small, x, nbig, epoch_ms(ts) AS ts FROM m ORDER BY big";
+    const a = await native.queryNumeric(sql);
+    const b = await wasm.queryNumeric(sql);
+    assert.equal(a.rows, 5000);
+    assert.deepEqual(b, a);
+    assert.ok(Number.isNaN(b.columns[2][3]) && Number.isNaN(b.columns[3][1]));
+    assert.equal(b.columns[4][1], Date.UTC(2024, 0, 1, 0, 1));
+    const counts = "SELECT count(x) AS x, count(nbig) AS nbig FROM m";
+    assert.deepEqual(await wasm.queryRows(counts), await native.queryRows(counts));
+  } finally {
+    await wasm.close();
+    await native.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -14,6 +14,7 @@ import {
   Float64,
   Int32,
   Int64,
+  makeData,
   makeVector,
   Table,
   tableToIPC,
@@ -94,45 +95,84 @@ async function _decodeParquet(path: string): Promise<Table> {
   const vectors: Record<string, Vector> = {};
   for (const leaf of leaves) {
     const chunks = (parts.get(leaf.name) ?? []).sort((a, b) => a.start - b.start);
-    if (leaf.arrow instanceof Float64) {
-      const out = new Float64Array(n);
-      let hasNull = false;
-      for (const c of chunks) {
-        for (let i = 0; i < c.data.length && c.start + i < n; i++) {
-          const v = c.data[i];
-          if (v === null || v === undefined) hasNull = true;
-          out[c.start + i] = v === null || v === undefined ? NaN : Number(v);
-        }
-      }
-      vectors[leaf.name] = hasNull
-        ? vectorFromArray(Array.from(out, (v, i) => (_isNullAt(chunks, i) ? null : v)), new Float64())
-        : makeVector(out);
+    const typed = _typedColumn(leaf.arrow, chunks, n);
+    if (typed) {
+      vectors[leaf.name] = typed;
       continue;
     }
+    // strings and booleans: plain values, as Arrow builds them
     const values: unknown[] = new Array(n).fill(null);
     for (const c of chunks) {
       for (let i = 0; i < c.data.length && c.start + i < n; i++) values[c.start + i] = c.data[i] ?? null;
     }
-    if (leaf.arrow instanceof Int64) {
-      vectors[leaf.name] = vectorFromArray(
-        values.map((v) => (v === null ? null : BigInt(v as bigint))),
-        new Int64(),
-      );
-    } else {
-      vectors[leaf.name] = vectorFromArray(values, leaf.arrow);
-    }
+    vectors[leaf.name] = vectorFromArray(values, leaf.arrow);
   }
   return new Table(vectors);
 }
 
-function _isNullAt(chunks: { start: number; data: ArrayLike<unknown> }[], i: number): boolean {
+/**
+ * A numeric or time column decoded once into the typed array Arrow stores (Float64Array, Int32Array,
+ * BigInt64Array for INT64 and ms timestamps) plus a validity bitmap when some value is null; undefined for
+ * other types.
+ */
+function _typedColumn(
+  type: DataType,
+  chunks: { start: number; data: ArrayLike<unknown> }[],
+  n: number,
+): Vector | undefined {
+  let out: Float64Array | Int32Array | BigInt64Array;
+  let put: (i: number, v: unknown) => void;
+  if (type instanceof Float64) {
+    const a = (out = new Float64Array(n));
+    put = (i, v) => (a[i] = Number(v));
+  } else if (type instanceof Int32) {
+    const a = (out = new Int32Array(n));
+    put = (i, v) => (a[i] = Number(v));
+  } else if (type instanceof Int64 || type instanceof TimestampMillisecond) {
+    const a = (out = new BigInt64Array(n));
+    put = (i, v) => (a[i] = typeof v === "bigint" ? v : BigInt(v as number));
+  } else return undefined;
+  let valid: Uint8Array | undefined; // Arrow's bitmap (bit i set = row i valid), made at the first null
+  let nulls = 0;
+  let filled = 0;
   for (const c of chunks) {
-    if (i >= c.start && i < c.start + c.data.length) {
-      const v = c.data[i - c.start];
-      return v === null || v === undefined;
+    const m = Math.min(c.data.length, n - c.start);
+    if (out instanceof Float64Array && c.data instanceof Float64Array) {
+      out.set(c.data.subarray(0, m), c.start); // hyparquet's own Float64Array: no nulls in it
+    } else {
+      for (let i = 0; i < m; i++) {
+        const v = c.data[i];
+        if (v === null || v === undefined) {
+          valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+          valid[(c.start + i) >> 3] &= ~(1 << ((c.start + i) & 7));
+          nulls++;
+          if (out instanceof Float64Array) out[c.start + i] = NaN;
+        } else put(c.start + i, v);
+      }
+    }
+    filled += Math.max(0, m);
+  }
+  if (filled < n) {
+    // rows no chunk covered are null
+    valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+    const covered = new Uint8Array(n);
+    for (const c of chunks) covered.fill(1, c.start, Math.min(n, c.start + c.data.length));
+    for (let i = 0; i < n; i++) {
+      if (!covered[i]) {
+        valid[i >> 3] &= ~(1 << (i & 7));
+        nulls++;
+      }
     }
   }
-  return true;
+  // one call for the four types (the cast only satisfies makeData's per-type overloads)
+  const props = {
+    type: type as Float64,
+    length: n,
+    nullCount: nulls,
+    data: out as Float64Array,
+    nullBitmap: valid,
+  };
+  return makeVector(makeData(props));
 }
 
 class _WasmEngine implements DuckEngine {
