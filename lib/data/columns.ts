@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { ColumnTable } from "arquero";
 import { CandlelabError } from "../util/errors.ts";
 import type { FileKind } from "./filename.ts";
 
