@@ -27,8 +27,9 @@ export const MAX_CONFIG_DEPTH = 32;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseYaml } from "./load.ts";
- * console.assert((parseYaml("a: 1", "x.yaml") as { a: number }).a === 1);
+ * assert((parseYaml("a: 1", "x.yaml") as { a: number }).a === 1);
  * ```
  */
 export function parseYaml(text: string, file: string): unknown {
@@ -101,10 +102,11 @@ function _checkShape(value: unknown, file: string, path: (string | number)[], de
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { z } from "zod";
  * import { validateConfig } from "./load.ts";
  * const s = z.strictObject({ n: z.number().default(3) });
- * console.assert(validateConfig({}, s, "x.yaml").n === 3);
+ * assert(validateConfig({}, s, "x.yaml").n === 3);
  * ```
  */
 export function validateConfig<S extends z.ZodType>(data: unknown, schema: S, file: string): z.output<S> {
@@ -126,12 +128,13 @@ export function validateConfig<S extends z.ZodType>(data: unknown, schema: S, fi
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { z } from "zod";
  * import { loadConfig } from "./load.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/c.yaml`, "n: 2\n");
  * const c = await loadConfig(`${dir}/c.yaml`, z.strictObject({ n: z.number() }));
- * console.assert(c.n === 2);
+ * assert(c.n === 2);
  * ```
  */
 export async function loadConfig<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S>> {

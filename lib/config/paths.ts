@@ -31,8 +31,9 @@ export interface PathBearingConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { isInside } from "./paths.ts";
- * console.assert(isInside("/p", "data/raw/x.parquet") && !isInside("/p", "../../etc/passwd"));
+ * assert(isInside("/p", "data/raw/x.parquet") && !isInside("/p", "../../etc/passwd"));
  * ```
  */
 export function isInside(root: string, path: string): boolean {
@@ -47,11 +48,12 @@ export function isInside(root: string, path: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { checkPaths } from "./paths.ts";
  * const cfg = { data: { paths: { candles: "../../etc/passwd" } }, output: { runs: "experiments/runs" } };
  * let msg = "";
  * try { checkPaths(cfg, { projectRoot: "/p", file: "s.yaml" }); } catch (e) { msg = (e as Error).message; }
- * console.assert(msg.includes("s.yaml") && msg.includes("data.paths.candles"));
+ * assert(msg.includes("s.yaml") && msg.includes("data.paths.candles"));
  * ```
  */
 export function checkPaths(config: PathBearingConfig, options: CheckPathsOptions = {}): void {

@@ -11,10 +11,11 @@ import { sha256File } from "../util/hash.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sqlToParquet } from "./_test_util.ts";
  * const dir = await Deno.makeTempDir();
  * await sqlToParquet(`${dir}/a.parquet`, "SELECT 1 AS x");
- * console.assert((await Deno.stat(`${dir}/a.parquet`)).size > 0);
+ * assert((await Deno.stat(`${dir}/a.parquet`)).size > 0);
  * ```
  */
 export async function sqlToParquet(path: string, select: string): Promise<void> {
@@ -34,9 +35,10 @@ export async function sqlToParquet(path: string, select: string): Promise<void> 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { snapshotDir } from "./_test_util.ts";
  * const dir = await Deno.makeTempDir();
- * console.assert(Object.keys(await snapshotDir(dir)).length === 0);
+ * assert(Object.keys(await snapshotDir(dir)).length === 0);
  * ```
  */
 export async function snapshotDir(dir: string): Promise<Record<string, string>> {
@@ -54,8 +56,9 @@ export async function snapshotDir(dir: string): Promise<Record<string, string>> 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { hourlyBarsSql } from "./_test_util.ts";
- * console.assert(hourlyBarsSql(3).includes("range(3)"));
+ * assert(hourlyBarsSql(3).includes("range(3)"));
  * ```
  */
 export function hourlyBarsSql(n: number, extra = ""): string {

@@ -51,9 +51,10 @@ export function requiredColumns(kind: FileKind): CanonicalColumn[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { mapColumns } from "./columns.ts";
  * const m = mapColumns(["Open_Time", "o", "h", "l", "c", "Vol"], "ohlcv", "x.parquet");
- * console.assert(m.timestamp === "Open_Time" && m.volume === "Vol");
+ * assert(m.timestamp === "Open_Time" && m.volume === "Vol");
  * ```
  */
 export function mapColumns(names: string[], kind: FileKind, file: string): Record<CanonicalColumn, string> {

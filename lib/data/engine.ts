@@ -114,10 +114,11 @@ class _NativeEngine implements DuckEngine {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { openEngine } from "./engine.ts";
  * const engine = await openEngine("native");
  * const r = await engine.queryNumeric("SELECT 1.5 AS x");
- * console.assert(r.columns[0][0] === 1.5);
+ * assert(r.columns[0][0] === 1.5);
  * await engine.close();
  * ```
  */
@@ -151,9 +152,10 @@ export async function openEngine(kind: EngineKind = "native"): Promise<DuckEngin
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { withEngine } from "./engine.ts";
  * const rows = await withEngine("native", (e) => e.queryRows("SELECT 42 AS answer"));
- * console.assert(rows[0].answer === 42);
+ * assert(rows[0].answer === 42);
  * ```
  */
 export async function withEngine<T>(kind: EngineKind, fn: (engine: DuckEngine) => Promise<T>): Promise<T> {

@@ -244,6 +244,7 @@ class _WasmEngine implements DuckEngine {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { openWasmEngine } from "./engine_wasm.ts";
  * // Opening costs several seconds; engine_test.ts runs it. Typical use:
  * async function _firstRow(file: string) {
@@ -255,7 +256,7 @@ class _WasmEngine implements DuckEngine {
  *     await engine.close();
  *   }
  * }
- * console.assert(typeof _firstRow === "function");
+ * assert(typeof _firstRow === "function");
  * ```
  */
 export async function openWasmEngine(): Promise<DuckEngine> {

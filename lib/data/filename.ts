@@ -31,9 +31,10 @@ const _NAME =
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseDatasetFilename } from "./filename.ts";
  * const info = parseDatasetFilename("data/raw/binance_BTC_USDT_perp_8h_funding.parquet");
- * console.assert(info?.asset === "BTC" && info.kind === "funding" && info.market === "perpetual");
+ * assert(info?.asset === "BTC" && info.kind === "funding" && info.market === "perpetual");
  * ```
  */
 export function parseDatasetFilename(path: string): DatasetFileInfo | undefined {
@@ -54,11 +55,12 @@ export function parseDatasetFilename(path: string): DatasetFileInfo | undefined 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolveFileInfo } from "./filename.ts";
  * const info = resolveFileInfo("my_prices.parquet", {
  *   exchange: "binance", asset: "BTC", quote: "USDT", market: "spot", interval: "1h", kind: "ohlcv",
  * });
- * console.assert(info.asset === "BTC");
+ * assert(info.asset === "BTC");
  * ```
  */
 export function resolveFileInfo(path: string, overrides: Partial<DatasetFileInfo> = {}): DatasetFileInfo {

@@ -28,8 +28,9 @@ export type ImportFormat = "binance-csv" | "freqtrade-json" | "feather";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { detectImportFormat } from "./import.ts";
- * console.assert(detectImportFormat("BTC_USDT-1h.feather") === "feather");
+ * assert(detectImportFormat("BTC_USDT-1h.feather") === "feather");
  * ```
  */
 export function detectImportFormat(path: string): ImportFormat {
@@ -95,9 +96,10 @@ export function parseIsoUtc(text: string, file: string, row: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseBinanceCsv } from "./import.ts";
  * const c = parseBinanceCsv("1704067200000000,1,2,0.5,1.5,10,1704067259999999,0,0,0,0,0\n", "x.csv");
- * console.assert(c.timestamp[0] === Date.UTC(2024, 0, 1) && c.close[0] === 1.5);
+ * assert(c.timestamp[0] === Date.UTC(2024, 0, 1) && c.close[0] === 1.5);
  * ```
  */
 export function parseBinanceCsv(text: string, file: string): ColumnChunk {
@@ -135,9 +137,10 @@ export function parseBinanceCsv(text: string, file: string): ColumnChunk {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseFreqtradeJson } from "./import.ts";
  * const c = parseFreqtradeJson("[[1704067200000, 1, 2, 0.5, 1.5, 10]]", "x.json");
- * console.assert(c.volume[0] === 10);
+ * assert(c.volume[0] === 10);
  * ```
  */
 export function parseFreqtradeJson(text: string, file: string): ColumnChunk {
@@ -195,13 +198,14 @@ function _registerCodecs(): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { tableFromArrays, tableToIPC } from "apache-arrow";
  * import { parseFeather } from "./import.ts";
  * const bytes = tableToIPC(tableFromArrays({
  *   date: new Float64Array([1704067200000]), open: new Float64Array([1]), high: new Float64Array([2]),
  *   low: new Float64Array([0.5]), close: new Float64Array([1.5]), volume: new Float64Array([3]),
  * }), "file");
- * console.assert(parseFeather(bytes, "x.feather", "ohlcv").high[0] === 2);
+ * assert(parseFeather(bytes, "x.feather", "ohlcv").high[0] === 2);
  * ```
  */
 export function parseFeather(bytes: Uint8Array, file: string, kind: FileKind = "ohlcv"): ColumnChunk {
@@ -270,10 +274,11 @@ export interface ImportOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { importBars } from "./import.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/k.csv`, "1704070800000,2,2,2,2,1,0,0,0,0,0,0\n1704067200000,1,1,1,1,1,0,0,0,0,0,0\n");
- * console.assert(await importBars(`${dir}/k.csv`, `${dir}/binance_BTC_USDT_spot_1h.parquet`) === 2);
+ * assert(await importBars(`${dir}/k.csv`, `${dir}/binance_BTC_USDT_spot_1h.parquet`) === 2);
  * ```
  */
 export async function importBars(input: string, out: string, options: ImportOptions = {}): Promise<number> {

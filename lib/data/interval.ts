@@ -12,8 +12,9 @@ const _UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d:
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseInterval } from "./interval.ts";
- * console.assert(parseInterval("4h") === 4 * 3_600_000);
+ * assert(parseInterval("4h") === 4 * 3_600_000);
  * ```
  */
 export function parseInterval(text: string): number {
@@ -33,8 +34,9 @@ export function parseInterval(text: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { formatInterval } from "./interval.ts";
- * console.assert(formatInterval(28_800_000) === "8h");
+ * assert(formatInterval(28_800_000) === "8h");
  * ```
  */
 export function formatInterval(ms: number): string {
@@ -50,8 +52,9 @@ export function formatInterval(ms: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { isoTime } from "./interval.ts";
- * console.assert(isoTime(0) === "1970-01-01T00:00:00.000Z");
+ * assert(isoTime(0) === "1970-01-01T00:00:00.000Z");
  * ```
  */
 export function isoTime(ms: number): string | null {
@@ -63,8 +66,9 @@ export function isoTime(ms: number): string | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseTime } from "./interval.ts";
- * console.assert(parseTime("2022-01-01") === Date.UTC(2022, 0, 1));
+ * assert(parseTime("2022-01-01") === Date.UTC(2022, 0, 1));
  * ```
  */
 export function parseTime(text: string): number {

@@ -64,9 +64,10 @@ export interface LoadedBars {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolveSources } from "./load.ts";
  * const files = await resolveSources("../shared/data/binance_BTC_USDT_*_1h.parquet");
- * console.assert(files.length === 2);
+ * assert(files.length === 2);
  * ```
  */
 export async function resolveSources(source: string | string[]): Promise<string[]> {
@@ -198,11 +199,12 @@ function _bound(type: string, ms: number, factor: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadBars } from "./load.ts";
  * const { table } = await loadBars("../shared/data/binance_BTC_USDT_spot_1h.parquet", {
  *   range: { start: "2018-01-01", end: "2018-01-02" },
  * });
- * console.assert(table.numRows() === 24 && table.get("open", 0) === 13715.65);
+ * assert(table.numRows() === 24 && table.get("open", 0) === 13715.65);
  * ```
  */
 export async function loadBars(source: string | string[], options: LoadOptions = {}): Promise<LoadedBars> {

@@ -42,10 +42,11 @@ function _block(src: Uint8Array, out: Uint8Array, pos: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { decompressLz4Frame } from "./lz4.ts";
  * // Frame with one uncompressed block holding "hi".
  * const frame = new Uint8Array([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82, 2, 0, 0, 0x80, 104, 105, 0, 0, 0, 0]);
- * console.assert(new TextDecoder().decode(decompressLz4Frame(frame)) === "hi");
+ * assert(new TextDecoder().decode(decompressLz4Frame(frame)) === "hi");
  * ```
  */
 export function decompressLz4Frame(src: Uint8Array, sizeHint = 0): Uint8Array {

@@ -100,9 +100,10 @@ async function _withEngine<T>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadSpot } from "./market.ts";
  * const ds = await loadSpot("../shared/data/binance_BTC_USDT_spot_1h.parquet", { range: { start: "2024-12-31" } });
- * console.assert(ds.market === "spot" && ds.table.numRows() === 24 && ds.intervalMs === 3_600_000);
+ * assert(ds.market === "spot" && ds.table.numRows() === 24 && ds.intervalMs === 3_600_000);
  * ```
  */
 export async function loadSpot(candles: string, options: MarketLoadOptions = {}): Promise<SpotDataset> {
@@ -137,10 +138,11 @@ export async function loadSpot(candles: string, options: MarketLoadOptions = {})
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { findFundingGaps } from "./market.ts";
  * const h8 = 8 * 3_600_000;
  * const gaps = findFundingGaps(new Float64Array([0, 3 * h8]), h8, 0, 3 * h8);
- * console.assert(gaps.length === 1 && gaps[0].missingEvents === 2);
+ * assert(gaps.length === 1 && gaps[0].missingEvents === 2);
  * ```
  */
 export function findFundingGaps(
@@ -181,6 +183,7 @@ export function findFundingGaps(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadPerpetual } from "./market.ts";
  * const d = "../shared/data/binance_BTC_USDT_perp";
  * const ds = await loadPerpetual(
@@ -188,7 +191,7 @@ export function findFundingGaps(
  *   { range: { start: "2024-01-01", end: "2024-01-02" } },
  * );
  * const rate = ds.table.array("funding_rate", Float64Array);
- * console.assert(!Number.isNaN(rate[0]) && Number.isNaN(rate[1]) && ds.fundingGaps.length === 0);
+ * assert(!Number.isNaN(rate[0]) && Number.isNaN(rate[1]) && ds.fundingGaps.length === 0);
  * ```
  */
 export async function loadPerpetual(
@@ -377,13 +380,14 @@ function _emptyIfNoRows(err: unknown, kind: FileKind): LoadedBars {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadDataset } from "./market.ts";
  * import { DataConfigSchema } from "./config.ts";
  * const cfg = DataConfigSchema.parse({
  *   market: "spot", paths: { candles: "../shared/data/binance_BTC_USDT_spot_1h.parquet" },
  *   range: { start: "2024-06-01", end: "2024-06-02" },
  * });
- * console.assert((await loadDataset(cfg)).table.numRows() === 24);
+ * assert((await loadDataset(cfg)).table.numRows() === 24);
  * ```
  */
 export async function loadDataset(cfg: DataConfig): Promise<Dataset> {

@@ -103,8 +103,9 @@ export interface MetadataOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { metadataPath } from "./metadata.ts";
- * console.assert(metadataPath("a/b.parquet") === "a/b.parquet.metadata.json");
+ * assert(metadataPath("a/b.parquet") === "a/b.parquet.metadata.json");
  * ```
  */
 export function metadataPath(file: string): string {
@@ -116,9 +117,10 @@ export function metadataPath(file: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { buildMetadata } from "./metadata.ts";
  * const m = await buildMetadata("../shared/data/binance_BTC_USDT_perp_8h_funding.parquet");
- * console.assert(m.source.kind === "funding" && m.rows === 5819 && m.quality.hardFailures === 0);
+ * assert(m.source.kind === "funding" && m.rows === 5819 && m.quality.hardFailures === 0);
  * ```
  */
 export async function buildMetadata(file: string, options: MetadataOptions = {}): Promise<DatasetMetadata> {
@@ -164,12 +166,13 @@ export async function buildMetadata(file: string, options: MetadataOptions = {})
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { writeMetadata, readMetadata } from "./metadata.ts";
  * const dir = await Deno.makeTempDir();
  * const f = `${dir}/binance_BTC_USDT_perp_8h_funding.parquet`;
  * await Deno.copyFile("../shared/data/binance_BTC_USDT_perp_8h_funding.parquet", f);
  * await writeMetadata(f, { origin: "test copy" });
- * console.assert((await readMetadata(f))?.source.origin === "test copy");
+ * assert((await readMetadata(f))?.source.origin === "test copy");
  * ```
  */
 export async function writeMetadata(file: string, options: MetadataOptions = {}): Promise<DatasetMetadata> {
@@ -190,8 +193,9 @@ export async function writeMetadata(file: string, options: MetadataOptions = {})
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readMetadata } from "./metadata.ts";
- * console.assert((await readMetadata("no/such/file.parquet")) === undefined);
+ * assert((await readMetadata("no/such/file.parquet")) === undefined);
  * ```
  */
 export async function readMetadata(file: string): Promise<DatasetMetadata | undefined> {
@@ -241,9 +245,10 @@ export interface CheckResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { checkFile } from "./metadata.ts";
  * const r = await checkFile("../shared/data/binance_BTC_USDT_perp_8h_funding.parquet");
- * console.assert(r.ok && r.hashMatches === undefined);
+ * assert(r.ok && r.hashMatches === undefined);
  * ```
  */
 export async function checkFile(file: string, options: MetadataOptions = {}): Promise<CheckResult> {
@@ -281,9 +286,10 @@ export async function checkFile(file: string, options: MetadataOptions = {}): Pr
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { checkFile, formatCheck } from "./metadata.ts";
  * const text = formatCheck(await checkFile("../shared/data/binance_BTC_USDT_perp_8h_funding.parquet"));
- * console.assert(text.includes("5819 rows"));
+ * assert(text.includes("5819 rows"));
  * ```
  */
 export function formatCheck(r: CheckResult): string {

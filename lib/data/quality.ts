@@ -71,8 +71,9 @@ export interface QualityOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { inferIntervalMs } from "./quality.ts";
- * console.assert(inferIntervalMs(new Float64Array([0, 60_000, 120_000, 300_000])) === 60_000);
+ * assert(inferIntervalMs(new Float64Array([0, 60_000, 120_000, 300_000])) === 60_000);
  * ```
  */
 export function inferIntervalMs(sortedTimestamps: Float64Array): number {
@@ -91,9 +92,10 @@ export function inferIntervalMs(sortedTimestamps: Float64Array): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sortOrder } from "./quality.ts";
- * console.assert(sortOrder(new Float64Array([1, 2])) === undefined);
- * console.assert(sortOrder(new Float64Array([2, 1]))?.join() === "1,0");
+ * assert(sortOrder(new Float64Array([1, 2])) === undefined);
+ * assert(sortOrder(new Float64Array([2, 1]))?.join() === "1,0");
  * ```
  */
 export function sortOrder(ts: Float64Array): Uint32Array | undefined {
@@ -128,6 +130,7 @@ export function _take(col: Float64Array, order: Uint32Array | undefined): Float6
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { computeQuality } from "./quality.ts";
  * const h = 3_600_000;
  * const q = computeQuality({
@@ -138,7 +141,7 @@ export function _take(col: Float64Array, order: Uint32Array | undefined): Float6
  *   },
  *   kind: "ohlcv",
  * });
- * console.assert(q.gaps.count === 1 && q.gaps.missingBars === 2 && q.zeroVolumeBars === 1);
+ * assert(q.gaps.count === 1 && q.gaps.missingBars === 2 && q.zeroVolumeBars === 1);
  * ```
  */
 export function computeQuality(input: QualityInput, options: QualityOptions = {}): QualityReport {

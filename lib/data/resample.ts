@@ -39,6 +39,7 @@ const _SUM = new Set(["volume", "funding_rate"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { resample } from "./resample.ts";
  * const h = 3_600_000;
@@ -48,7 +49,7 @@ const _SUM = new Set(["volume", "funding_rate"]);
  *   low: new Float64Array(10).fill(0.5), close: new Float64Array(10).fill(1), volume: new Float64Array(10).fill(1),
  * });
  * const r = resample(t, "4h"); // bars 0-3, 4-7; the partial 8-9 is dropped
- * console.assert(r.numRows() === 2 && r.get("high", 1) === 9 && r.get("volume", 0) === 4);
+ * assert(r.numRows() === 2 && r.get("high", 1) === 9 && r.get("volume", 0) === 4);
  * ```
  */
 export function resample(table: ColumnTable, interval: string, options: ResampleOptions = {}): ColumnTable {

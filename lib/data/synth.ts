@@ -32,10 +32,11 @@ export interface SynthOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { synthBars } from "./synth.ts";
  * const [chunk] = [...synthBars({ rows: 100, seed: 7 })];
- * console.assert(chunk.close.length === 100 && chunk.open[1] === chunk.close[0]);
- * console.assert(chunk.high.every((h, i) => h >= Math.max(chunk.open[i], chunk.close[i])));
+ * assert(chunk.close.length === 100 && chunk.open[1] === chunk.close[0]);
+ * assert(chunk.high.every((h, i) => h >= Math.max(chunk.open[i], chunk.close[i])));
  * ```
  */
 export function* synthBars(options: SynthOptions): Generator<ColumnChunk> {

@@ -18,13 +18,14 @@ export type ColumnChunk = Record<string, Float64Array>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { writeParquet } from "./write.ts";
  * import { loadBars } from "./load.ts";
  * const dir = await Deno.makeTempDir();
  * const ts = Float64Array.from([0, 60_000]).map((x) => x + Date.UTC(2024, 0, 1));
  * const one = new Float64Array([1, 1]);
  * await writeParquet(`${dir}/x.parquet`, [{ timestamp: ts, open: one, high: one, low: one, close: one, volume: one }]);
- * console.assert((await loadBars(`${dir}/x.parquet`)).table.get("timestamp", 1) === ts[1]);
+ * assert((await loadBars(`${dir}/x.parquet`)).table.get("timestamp", 1) === ts[1]);
  * ```
  */
 export async function writeParquet(

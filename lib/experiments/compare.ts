@@ -72,9 +72,10 @@ export interface RunComparison {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { flattenConfig } from "./compare.ts";
  * const f = flattenConfig({ a: { b: 1, c: [1, 2] } });
- * console.assert(f["a.b"] === 1 && Array.isArray(f["a.c"]));
+ * assert(f["a.b"] === 1 && Array.isArray(f["a.c"]));
  * ```
  */
 export function flattenConfig(value: unknown, prefix = ""): Record<string, unknown> {
@@ -99,9 +100,10 @@ export function flattenConfig(value: unknown, prefix = ""): Record<string, unkno
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { configDifferences } from "./compare.ts";
  * const d = configDifferences([{ a: 1, b: { c: 2 } }, { a: 1, b: { c: 3 } }]);
- * console.assert(d.length === 1 && d[0].key === "b.c" && d[0].values[1] === 3);
+ * assert(d.length === 1 && d[0].key === "b.c" && d[0].values[1] === 3);
  * ```
  */
 export function configDifferences(configs: readonly unknown[]): ConfigDifference[] {
@@ -122,6 +124,7 @@ export function configDifferences(configs: readonly unknown[]): ConfigDifference
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { trialSets } from "./compare.ts";
  * const bt = (s: number) => ({ sharpe: s, sharpe_annualised: s * 10, n_periods: 100, skew: 0, kurtosis: 3 });
  * const runs = [
@@ -130,7 +133,7 @@ export function configDifferences(configs: readonly unknown[]): ConfigDifference
  *   { run_id: "c", strategy: "x", status: "failed", config_hash: "h3", datasets: [], backtest: null },
  * ] as any;
  * const t = trialSets(runs).get("x")!;
- * console.assert(t.n_trials === 2 && Math.abs(t.sharpe_variance - 0.02) < 1e-12);
+ * assert(t.n_trials === 2 && Math.abs(t.sharpe_variance - 0.02) < 1e-12);
  * ```
  */
 export function trialSets(allRuns: readonly RunRecord[]): Map<string, TrialSet> {
@@ -221,9 +224,10 @@ function _ranked(rows: RunDeflatedSharpe[]): RunDeflatedSharpe[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compareRecords } from "./compare.ts";
  * const c = compareRecords([], []);
- * console.assert(c.runs.length === 0 && c.config_differences.length === 0);
+ * assert(c.runs.length === 0 && c.config_differences.length === 0);
  * ```
  */
 export function compareRecords(records: readonly RunRecord[], allRuns: readonly RunRecord[]): RunComparison {
@@ -266,9 +270,10 @@ export function compareRecords(records: readonly RunRecord[], allRuns: readonly 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolveRunId } from "./compare.ts";
  * const runs = [{ run_id: "20261124T101500Z-aa-1" }, { run_id: "20261124T111500Z-bb-2" }] as any;
- * console.assert(resolveRunId(runs, "20261124T11").run_id === "20261124T111500Z-bb-2");
+ * assert(resolveRunId(runs, "20261124T11").run_id === "20261124T111500Z-bb-2");
  * ```
  */
 export function resolveRunId(runs: readonly RunRecord[], id: string): RunRecord {
@@ -293,10 +298,11 @@ export function resolveRunId(runs: readonly RunRecord[], id: string): RunRecord 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compareRuns } from "./compare.ts";
  * let threw = false;
  * try { await compareRuns(await Deno.makeTempDir(), ["nope"]); } catch { threw = true; }
- * console.assert(threw);
+ * assert(threw);
  * ```
  */
 export async function compareRuns(root: string, ids: readonly string[]): Promise<RunComparison> {
@@ -322,8 +328,9 @@ function _show(v: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compareRecords, formatComparison } from "./compare.ts";
- * console.assert(formatComparison(compareRecords([], [])).includes("Config keys that differ"));
+ * assert(formatComparison(compareRecords([], [])).includes("Config keys that differ"));
  * ```
  */
 export function formatComparison(c: RunComparison): string {

@@ -103,9 +103,10 @@ export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadExperimentConfig } from "./config.ts";
  * const c = await loadExperimentConfig("configs/strategies/btc_spot_ema_cross_rsi.yaml", ["model.nTrees=20"]);
- * console.assert(c.model.kind === "hist_random_forest" && c.model.nTrees === 20);
+ * assert(c.model.kind === "hist_random_forest" && c.model.nTrees === 20);
  * ```
  */
 export async function loadExperimentConfig(

@@ -20,9 +20,10 @@ export const EULER_GAMMA = 0.5772156649015329;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { expectedMaxSharpe } from "./deflated_sharpe.ts";
- * console.assert(expectedMaxSharpe(1, 0.01) === 0);
- * console.assert(expectedMaxSharpe(100, 0.002) > 0.1);
+ * assert(expectedMaxSharpe(1, 0.01) === 0);
+ * assert(expectedMaxSharpe(100, 0.002) > 0.1);
  * ```
  */
 export function expectedMaxSharpe(nTrials: number, trialsVariance: number): number {
@@ -60,9 +61,10 @@ export interface SharpeSample {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { probabilisticSharpe } from "./deflated_sharpe.ts";
  * const p = probabilisticSharpe({ sharpe: 0.1, nPeriods: 101, skew: 0, kurtosis: 3 }, 0);
- * console.assert(p > 0.84 && p < 0.85);
+ * assert(p > 0.84 && p < 0.85);
  * ```
  */
 export function probabilisticSharpe(sample: SharpeSample, benchmark: number): number {
@@ -104,9 +106,10 @@ export interface DeflatedSharpe {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { deflatedSharpe } from "./deflated_sharpe.ts";
  * const r = deflatedSharpe({ sharpe: 2.5 / Math.sqrt(250), nPeriods: 1250, skew: -3, kurtosis: 10 }, 100, 0.5 / 250);
- * console.assert(r.dsr > 0.89 && r.dsr < 0.91);
+ * assert(r.dsr > 0.89 && r.dsr < 0.91);
  * ```
  */
 export function deflatedSharpe(
@@ -123,8 +126,9 @@ export function deflatedSharpe(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sharpeVariance } from "./deflated_sharpe.ts";
- * console.assert(sharpeVariance([1, 2, 3]) === 1);
+ * assert(sharpeVariance([1, 2, 3]) === 1);
  * ```
  */
 export function sharpeVariance(sharpes: readonly number[]): number {

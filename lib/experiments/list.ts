@@ -38,9 +38,10 @@ export interface RunListing {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { listRuns } from "./list.ts";
  * const l = await listRuns(await Deno.makeTempDir());
- * console.assert(l.runs.length === 0 && l.problems.length === 0);
+ * assert(l.runs.length === 0 && l.problems.length === 0);
  * ```
  */
 export async function listRuns(root: string, options: { strategy?: string } = {}): Promise<RunListing> {
@@ -181,11 +182,12 @@ export interface RunSummary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { summariseRun } from "./list.ts";
  * const s = summariseRun({ run_id: "r", strategy: "s", status: "ok", started_at: "t", duration_seconds: 1,
  *   metrics: { folds: [{ fold: 0, macro_f1: 0.4 }, { fold: 1, macro_f1: 0.5 }], overall: {} },
  *   backtest: null, model_id: null } as any);
- * console.assert(Math.abs(s.macro_f1! - 0.45) < 1e-12 && s.sharpe_annualised === null);
+ * assert(Math.abs(s.macro_f1! - 0.45) < 1e-12 && s.sharpe_annualised === null);
  * ```
  */
 export function summariseRun(r: RunRecord): RunSummary {

@@ -47,12 +47,13 @@ function _jsonSafe(_key: string, v: unknown): unknown {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createLogger } from "./logger.ts";
  * const lines: string[] = [];
  * const log = createLogger((l) => lines.push(l), { now: () => 0 });
  * log.child("features").info("computed", { columns: 30 });
  * const e = JSON.parse(lines[0]);
- * console.assert(e.stage === "features" && e.fields.columns === 30 && e.ts === "1970-01-01T00:00:00.000Z");
+ * assert(e.stage === "features" && e.fields.columns === 30 && e.ts === "1970-01-01T00:00:00.000Z");
  * ```
  */
 export function createLogger(
@@ -94,12 +95,13 @@ export interface FileLogger {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { openFileLogger } from "./logger.ts";
  * const dir = await Deno.makeTempDir();
  * const f = await openFileLogger(`${dir}/log.jsonl`);
  * f.logger.info("hello");
  * f.close();
- * console.assert(JSON.parse(await Deno.readTextFile(`${dir}/log.jsonl`)).msg === "hello");
+ * assert(JSON.parse(await Deno.readTextFile(`${dir}/log.jsonl`)).msg === "hello");
  * ```
  */
 export async function openFileLogger(
@@ -131,9 +133,10 @@ export async function openFileLogger(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseLogLines } from "./logger.ts";
  * const e = parseLogLines('{"ts":"t","level":"info","stage":null,"msg":"m","fields":{}}\n');
- * console.assert(e.length === 1 && e[0].msg === "m");
+ * assert(e.length === 1 && e[0].msg === "m");
  * ```
  */
 export function parseLogLines(text: string): LogEntry[] {

@@ -16,8 +16,9 @@ const _SQRT_2PI = Math.sqrt(2 * Math.PI);
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { normalCdf } from "./normal.ts";
- * console.assert(Math.abs(normalCdf(1.96) - 0.9750021048517795) < 1e-12);
+ * assert(Math.abs(normalCdf(1.96) - 0.9750021048517795) < 1e-12);
  * ```
  */
 export function normalCdf(x: number): number {
@@ -80,8 +81,9 @@ const _P_LOW = 0.02425;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { normalInv } from "./normal.ts";
- * console.assert(Math.abs(normalInv(0.975) - 1.959963984540054) < 1e-9);
+ * assert(Math.abs(normalInv(0.975) - 1.959963984540054) < 1e-9);
  * ```
  */
 export function normalInv(p: number): number {

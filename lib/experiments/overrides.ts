@@ -24,9 +24,10 @@ export interface OverrideOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseOverride } from "./overrides.ts";
  * const o = parseOverride("model.params.depth=[4, 6]");
- * console.assert(o.path.join("/") === "model/params/depth" && (o.value as number[])[1] === 6);
+ * assert(o.path.join("/") === "model/params/depth" && (o.value as number[])[1] === 6);
  * ```
  */
 export function parseOverride(spec: string): { path: string[]; value: unknown } {
@@ -77,9 +78,10 @@ export function parseOverride(spec: string): { path: string[]; value: unknown } 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { applyOverrides } from "./overrides.ts";
  * const c = applyOverrides({ labels: { horizon: 12 }, fees: [1, 2] }, ["labels.horizon=24", "fees.1=3"]) as any;
- * console.assert(c.labels.horizon === 24 && c.fees[1] === 3);
+ * assert(c.labels.horizon === 24 && c.fees[1] === 3);
  * ```
  */
 export function applyOverrides(
@@ -170,11 +172,12 @@ function _allows(schema: z.ZodType, path: readonly string[]): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { z } from "zod";
  * import { applyOverrides, schemaAllowsPath } from "./overrides.ts";
  * const schema = z.strictObject({ model: z.strictObject({ depth: z.number().optional() }) });
  * const c = applyOverrides({ model: {} }, ["model.depth=5"], { allowNew: schemaAllowsPath(schema) }) as any;
- * console.assert(c.model.depth === 5);
+ * assert(c.model.depth === 5);
  * ```
  */
 export function schemaAllowsPath(schema: z.ZodType): (path: readonly string[]) => boolean {

@@ -48,13 +48,14 @@ function _stderrWrite(text: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createProgress } from "./progress.ts";
  * let out = "";
  * const p = createProgress({ write: (t) => out += t, tty: false });
  * p.stageStart("features");
  * p.stageEnd("features", { ok: true, seconds: 1.5, peakRssBytes: 200 * 1048576 });
  * p.close();
- * console.assert(out.includes("features ok in 1.50 s, peak RSS 200 MB"));
+ * assert(out.includes("features ok in 1.50 s, peak RSS 200 MB"));
  * ```
  */
 export function createProgress(options: ProgressOptions = {}): Progress {

@@ -35,9 +35,10 @@ function _granted(desc: Deno.PermissionDescriptor): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { libraryVersions } from "./provenance.ts";
  * const v = await libraryVersions(".", ["zod", "no-such-package"]);
- * console.assert(typeof v.zod === "string" && !("no-such-package" in v));
+ * assert(typeof v.zod === "string" && !("no-such-package" in v));
  * ```
  */
 export async function libraryVersions(
@@ -65,9 +66,10 @@ export const RECORDED_ENV_PREFIXES = ["CANDLELAB_", "DENO_"] as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { recordedEnv } from "./provenance.ts";
  * const e = recordedEnv({ CANDLELAB_MODE: "x", DENO_AUTH_TOKENS: "t@h", HOME: "/root" });
- * console.assert(e.CANDLELAB_MODE === "x" && e.DENO_AUTH_TOKENS === "[scrubbed]" && !("HOME" in e));
+ * assert(e.CANDLELAB_MODE === "x" && e.DENO_AUTH_TOKENS === "[scrubbed]" && !("HOME" in e));
  * ```
  */
 export function recordedEnv(env: Record<string, string>): Record<string, string> {
@@ -83,8 +85,9 @@ export function recordedEnv(env: Record<string, string>): Record<string, string>
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readEnvIfPermitted } from "./provenance.ts";
- * console.assert(typeof readEnvIfPermitted() === "object");
+ * assert(typeof readEnvIfPermitted() === "object");
  * ```
  */
 export function readEnvIfPermitted(): Record<string, string> {

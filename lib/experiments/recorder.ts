@@ -335,11 +335,12 @@ export class Run {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { startRun } from "./recorder.ts";
  * import { silentProgress } from "./progress.ts";
  * const root = await Deno.makeTempDir();
  * const run = await startRun({ root, strategy: "demo", config: { a: 1 }, env: {}, progress: silentProgress });
- * console.assert(JSON.parse(await Deno.readTextFile(run.recordPath)).status === "running");
+ * assert(JSON.parse(await Deno.readTextFile(run.recordPath)).status === "running");
  * await run.finish("ok");
  * ```
  */
@@ -433,6 +434,7 @@ export async function startRun(opts: RunOptions): Promise<Run> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { withRun } from "./recorder.ts";
  * import { silentProgress } from "./progress.ts";
  * const root = await Deno.makeTempDir();
@@ -441,7 +443,7 @@ export async function startRun(opts: RunOptions): Promise<Run> {
  *   return run.id;
  * });
  * const rec = JSON.parse(await Deno.readTextFile(`${root}/${id}/run.json`));
- * console.assert(rec.status === "ok" && rec.stages[0].name === "features");
+ * assert(rec.status === "ok" && rec.stages[0].name === "features");
  * ```
  */
 export async function withRun<T>(opts: RunOptions, fn: (run: Run) => T | Promise<T>): Promise<T> {

@@ -13,9 +13,10 @@ const _YEAR_MS = 365 * 24 * 3600_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { returnMoments } from "./returns.ts";
  * const m = returnMoments(Float64Array.of(100, 101, 100, 102, 101), 3600_000);
- * console.assert(m.n_periods === 4 && m.periods_per_year === 8760);
+ * assert(m.n_periods === 4 && m.periods_per_year === 8760);
  * ```
  */
 export function returnMoments(

@@ -12,8 +12,9 @@ import { CandlelabError } from "../util/errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compactUtc } from "./run_id.ts";
- * console.assert(compactUtc(Date.UTC(2026, 10, 24, 10, 15, 0)) === "20261124T101500Z");
+ * assert(compactUtc(Date.UTC(2026, 10, 24, 10, 15, 0)) === "20261124T101500Z");
  * ```
  */
 export function compactUtc(ms: number): string {
@@ -31,9 +32,10 @@ export function compactUtc(ms: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { makeRunId } from "./run_id.ts";
  * const id = makeRunId(Date.UTC(2026, 10, 24, 10, 15), "3f2a9c1b77aa", "abc123");
- * console.assert(id === "20261124T101500Z-3f2a9c1b-abc123");
+ * assert(id === "20261124T101500Z-3f2a9c1b-abc123");
  * ```
  */
 export function makeRunId(startMs: number, configHash: string, suffix?: string): string {

@@ -207,10 +207,11 @@ export type RunStatus = RunRecord["status"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseRunRecord } from "./run_record.ts";
  * let threw = false;
  * try { parseRunRecord({ run_id: "x" }, "run.json"); } catch { threw = true; }
- * console.assert(threw);
+ * assert(threw);
  * ```
  */
 export function parseRunRecord(data: unknown, file: string): RunRecord {
@@ -228,12 +229,13 @@ export function parseRunRecord(data: unknown, file: string): RunRecord {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readRunRecord } from "./run_record.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/run.json`, "{");
  * let threw = false;
  * try { await readRunRecord(`${dir}/run.json`); } catch { threw = true; }
- * console.assert(threw);
+ * assert(threw);
  * ```
  */
 export async function readRunRecord(file: string): Promise<RunRecord> {

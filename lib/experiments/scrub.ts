@@ -19,9 +19,10 @@ const _SECRET_SUBSTRING = /(token|password|secret|passphrase|credential)/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { isSecretKey } from "./scrub.ts";
- * console.assert(isSecretKey("apiKey") && isSecretKey("BINANCE_SECRET") && isSecretKey("key"));
- * console.assert(!isSecretKey("keyboard_layout") && !isSecretKey("horizon"));
+ * assert(isSecretKey("apiKey") && isSecretKey("BINANCE_SECRET") && isSecretKey("key"));
+ * assert(!isSecretKey("keyboard_layout") && !isSecretKey("horizon"));
  * ```
  */
 export function isSecretKey(key: string): boolean {
@@ -36,9 +37,10 @@ export function isSecretKey(key: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { scrubSecrets } from "./scrub.ts";
  * const out = scrubSecrets({ exchange: { api_key: "abc", name: "binance" } }) as any;
- * console.assert(out.exchange.api_key === "[scrubbed]" && out.exchange.name === "binance");
+ * assert(out.exchange.api_key === "[scrubbed]" && out.exchange.name === "binance");
  * ```
  */
 export function scrubSecrets(value: unknown): unknown {

@@ -12,9 +12,10 @@ const _NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?%?$/i;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { formatTable } from "./table.ts";
  * const t = formatTable(["id", "n"], [["a", 1], ["bb", 22]]);
- * console.assert(t.split("\n")[2] === "a    1");
+ * assert(t.split("\n")[2] === "a    1");
  * ```
  */
 export function formatTable(
@@ -38,8 +39,9 @@ export function formatTable(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { fmtNum } from "./table.ts";
- * console.assert(fmtNum(1.23456, 2) === "1.23" && fmtNum(null) === null);
+ * assert(fmtNum(1.23456, 2) === "1.23" && fmtNum(null) === null);
  * ```
  */
 export function fmtNum(v: number | null | undefined, digits = 3): string | null {

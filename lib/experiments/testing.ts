@@ -32,9 +32,10 @@ export interface FakeRunOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { fakeRunRecord } from "./testing.ts";
  * const r = fakeRunRecord({ strategy: "s", sharpe: 0.01 });
- * console.assert(r.status === "ok" && r.backtest!.sharpe === 0.01);
+ * assert(r.status === "ok" && r.backtest!.sharpe === 0.01);
  * ```
  */
 export function fakeRunRecord(o: FakeRunOptions = {}): RunRecord {
@@ -87,9 +88,10 @@ export function fakeRunRecord(o: FakeRunOptions = {}): RunRecord {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { fakeRunRecord, writeFakeRun } from "./testing.ts";
  * const dir = await writeFakeRun(await Deno.makeTempDir(), fakeRunRecord());
- * console.assert((await Deno.stat(`${dir}/run.json`)).isFile);
+ * assert((await Deno.stat(`${dir}/run.json`)).isFile);
  * ```
  */
 export async function writeFakeRun(root: string, record: RunRecord): Promise<string> {

@@ -52,8 +52,9 @@ export interface CacheSidecar {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { featureCodeVersion } from "./cache.ts";
- * console.assert((await featureCodeVersion()).length === 64);
+ * assert((await featureCodeVersion()).length === 64);
  * ```
  */
 export async function featureCodeVersion(dir: URL = new URL("./", import.meta.url)): Promise<string> {
@@ -74,11 +75,12 @@ export async function featureCodeVersion(dir: URL = new URL("./", import.meta.ur
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { featureCacheKey } from "./cache.ts";
  * import { resolveFeatureSet } from "./set.ts";
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "rsi" }] });
  * const k = featureCacheKey({ datasetHashes: ["ab"], set, codeVersion: "v" });
- * console.assert(k.length === 64 && k !== featureCacheKey({ datasetHashes: ["cd"], set, codeVersion: "v" }));
+ * assert(k.length === 64 && k !== featureCacheKey({ datasetHashes: ["cd"], set, codeVersion: "v" }));
  * ```
  */
 export function featureCacheKey(
@@ -166,6 +168,7 @@ export interface CachedFeatureArgs extends ComputeOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { cachedFeatureColumns } from "./cache.ts";
  * import { resolveFeatureSet } from "./set.ts";
@@ -175,7 +178,7 @@ export interface CachedFeatureArgs extends ComputeOptions {
  * const dir = await Deno.makeTempDir();
  * const a = await cachedFeatureColumns({ table, set, datasetHashes: ["x"], dir });
  * const b = await cachedFeatureColumns({ table, set, datasetHashes: ["x"], dir });
- * console.assert(!a.hit && b.hit && b.columns.ret_1[3] === a.columns.ret_1[3]);
+ * assert(!a.hit && b.hit && b.columns.ret_1[3] === a.columns.ret_1[3]);
  * ```
  */
 export async function cachedFeatureColumns(
@@ -248,11 +251,12 @@ export interface ClearOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { clearFeatureCache } from "./cache.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/k.json`, JSON.stringify({ datasetHashes: ["ab12"], createdAt: "2020-01-01T00:00:00Z" }));
  * await Deno.writeTextFile(`${dir}/k.arrow`, "x");
- * console.assert((await clearFeatureCache({ dir, datasetPrefix: "ab" })).length === 2);
+ * assert((await clearFeatureCache({ dir, datasetPrefix: "ab" })).length === 2);
  * ```
  */
 export async function clearFeatureCache(options: ClearOptions = {}): Promise<string[]> {

@@ -70,13 +70,14 @@ function _timing(table: ColumnTable, options: ComputeOptions): FeatureTiming {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { checkCausality } from "./causality.ts";
  * import { resolveFeatureSet } from "./set.ts";
  * const close = new Float64Array(100).map((_, i) => 100 + Math.sin(i));
  * const t = aq.table({ timestamp: close.map((_, i) => i * 60000), close });
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "volatility", params: { window: 10 } }] });
- * console.assert(checkCausality(t, set, { cuts: [30, 70] }).ok);
+ * assert(checkCausality(t, set, { cuts: [30, 70] }).ok);
  * ```
  */
 export function checkCausality(
@@ -152,13 +153,14 @@ export interface WarmupReport {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { checkWarmup } from "./causality.ts";
  * import { resolveFeatureSet } from "./set.ts";
  * const close = new Float64Array(400).map((_, i) => 100 + Math.sin(i / 5));
  * const t = aq.table({ timestamp: close.map((_, i) => i * 60000), close });
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "close_ema", params: { span: 5 } }] });
- * console.assert(checkWarmup(t, set, { cuts: [50, 150] }).ok);
+ * assert(checkWarmup(t, set, { cuts: [50, 150] }).ok);
  * ```
  */
 export function checkWarmup(
@@ -321,11 +323,12 @@ export interface PurgeEmbargo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { purgeEmbargo } from "./causality.ts";
  * import { resolveFeatureSet } from "./set.ts";
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "volatility", params: { window: 60 } }] });
  * const g = purgeEmbargo(set, { horizon: 15 }); // a label spec: only its horizon is read
- * console.assert(g.purge === 15 && g.embargo === 75);
+ * assert(g.purge === 15 && g.embargo === 75);
  * ```
  */
 export function purgeEmbargo(

@@ -40,9 +40,10 @@ export const FEATURE_SET_DIR = "configs/features";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadFeatureSetSpec } from "./config.ts";
  * const spec = await loadFeatureSetSpec("peer30", new URL("../../configs/features", import.meta.url).pathname);
- * console.assert(spec.name === "peer30");
+ * assert(spec.name === "peer30");
  * ```
  */
 export async function loadFeatureSetSpec(nameOrPath: string, dir = FEATURE_SET_DIR): Promise<FeatureSetSpec> {

@@ -66,6 +66,7 @@ export type AnyFeatureDef = FeatureDef<any>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { z } from "zod";
  * import { defineFeature } from "./feature.ts";
  * const twice = defineFeature({
@@ -73,7 +74,7 @@ export type AnyFeatureDef = FeatureDef<any>;
  *   inputs: ["close"], lookback: () => 0, columns: () => ["twice"],
  *   compute: (ctx) => [ctx.col("close").map((v) => 2 * v)],
  * });
- * console.assert(twice.name === "twice");
+ * assert(twice.name === "twice");
  * ```
  */
 export function defineFeature<S extends z.ZodType>(
@@ -87,9 +88,10 @@ export function defineFeature<S extends z.ZodType>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseFeatureParams } from "./feature.ts";
  * import { FEATURES } from "./registry.ts";
- * console.assert(parseFeatureParams(FEATURES.get("log_return")!, { lag: 5 }).lag === 5);
+ * assert(parseFeatureParams(FEATURES.get("log_return")!, { lag: 5 }).lag === 5);
  * ```
  */
 export function parseFeatureParams<P>(def: FeatureDef<P>, params: unknown): P {

@@ -41,8 +41,9 @@ export const FEATURES: ReadonlyMap<string, AnyFeatureDef> = new Map<string, AnyF
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { getFeature } from "./registry.ts";
- * console.assert(getFeature("rsi").columns({ period: 14 })[0] === "rsi_14");
+ * assert(getFeature("rsi").columns({ period: 14 })[0] === "rsi_14");
  * ```
  */
 export function getFeature(

@@ -51,9 +51,10 @@ const _BASE_COLUMNS = new Set(["timestamp", "open", "high", "low", "close", "vol
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolveFeatureSet } from "./set.ts";
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "log_return", params: { lag: 5 } }] });
- * console.assert(set.columns[0] === "ret_5");
+ * assert(set.columns[0] === "ret_5");
  * ```
  */
 export function resolveFeatureSet(
@@ -124,9 +125,10 @@ export function resolveFeatureSet(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { featureSetLookback, resolveFeatureSet } from "./set.ts";
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "volatility", params: { window: 60 } }] });
- * console.assert(featureSetLookback(set) === 60);
+ * assert(featureSetLookback(set) === 60);
  * ```
  */
 export function featureSetLookback(set: FeatureSet, timing: Partial<FeatureTiming> = {}): number {
@@ -139,8 +141,9 @@ export function featureSetLookback(set: FeatureSet, timing: Partial<FeatureTimin
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { inferTiming } from "./set.ts";
- * console.assert(inferTiming(new Float64Array([0, 60000, 180000])).intervalMs === 60000);
+ * assert(inferTiming(new Float64Array([0, 60000, 180000])).intervalMs === 60000);
  * ```
  */
 export function inferTiming(timestamp: Float64Array, given: Partial<FeatureTiming> = {}): FeatureTiming {
@@ -231,11 +234,12 @@ function _firstNonFinite(x: Float64Array, nanAllowed: boolean): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { computeFeatureColumns, resolveFeatureSet } from "./set.ts";
  * const t = aq.table({ timestamp: new Float64Array([0, 1, 2]), close: new Float64Array([1, 2, 4]) });
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] });
- * console.assert(computeFeatureColumns(t, set).ret_1[2] === Math.log(2));
+ * assert(computeFeatureColumns(t, set).ret_1[2] === Math.log(2));
  * ```
  */
 export function computeFeatureColumns(
@@ -332,11 +336,12 @@ function _canonicalNaN(x: Float64Array): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { computeFeatureSet, resolveFeatureSet } from "./set.ts";
  * const t = aq.table({ timestamp: new Float64Array([0, 1, 2]), close: new Float64Array([1, 2, 4]) });
  * const out = computeFeatureSet(t, resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] }));
- * console.assert(out.columnNames().join() === "timestamp,close,ret_1");
+ * assert(out.columnNames().join() === "timestamp,close,ret_1");
  * ```
  */
 export function computeFeatureSet(
@@ -352,10 +357,11 @@ export function computeFeatureSet(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { applyFeature } from "./set.ts";
  * const t = aq.table({ timestamp: new Float64Array([0, 1, 2]), close: new Float64Array([1, 2, 4]) });
- * console.assert(applyFeature(t, "log_return", { lag: 2 }).get("ret_2", 2) === Math.log(4));
+ * assert(applyFeature(t, "log_return", { lag: 2 }).get("ret_2", 2) === Math.log(4));
  * ```
  */
 export function applyFeature(

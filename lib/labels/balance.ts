@@ -30,9 +30,10 @@ export interface RowRange {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { classBalance } from "./balance.ts";
  * const b = classBalance(Int32Array.of(0, 1, 2, 2, -1), [{ start: 0, end: 5, name: "all" }]);
- * console.assert(b[0].total === 4 && b[0].counts[2] === 2 && b[0].fractions[2] === 0.5);
+ * assert(b[0].total === 4 && b[0].counts[2] === 2 && b[0].fractions[2] === 0.5);
  * ```
  */
 export function classBalance(
@@ -60,9 +61,10 @@ export function classBalance(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { classWeights } from "./balance.ts";
  * const w = classWeights(Int32Array.of(0, 1, 1, 2));
- * console.assert(w[1] === 4 / 6 && w[0] === 4 / 3);
+ * assert(w[1] === 4 / 6 && w[0] === 4 / 3);
  * ```
  */
 export function classWeights(y: Int32Array, nClasses = N_CLASSES): Float64Array {
@@ -84,9 +86,10 @@ export function classWeights(y: Int32Array, nClasses = N_CLASSES): Float64Array 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sampleWeights } from "./balance.ts";
  * const w = sampleWeights(Int32Array.of(0, 1, 1, 2));
- * console.assert(w[0] === 4 / 3 && w[1] === 4 / 6);
+ * assert(w[0] === 4 / 3 && w[1] === 4 / 6);
  * ```
  */
 export function sampleWeights(y: Int32Array, weights: Float64Array = classWeights(y)): Float64Array {
@@ -100,8 +103,9 @@ export function sampleWeights(y: Int32Array, weights: Float64Array = classWeight
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { classBalance, formatBalance } from "./balance.ts";
- * console.assert(formatBalance(classBalance(Int32Array.of(0, 2))).includes("short 50.0%"));
+ * assert(formatBalance(classBalance(Int32Array.of(0, 2))).includes("short 50.0%"));
  * ```
  */
 export function formatBalance(balance: ClassBalance[]): string {

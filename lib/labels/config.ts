@@ -63,9 +63,10 @@ export const LABEL_SPEC_DIR = "configs/labels";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadLabelSpec } from "./config.ts";
  * const spec = await loadLabelSpec("peer", new URL("../../configs/labels", import.meta.url).pathname);
- * console.assert(spec.kind === "vol_scaled" && spec.horizon === 15);
+ * assert(spec.kind === "vol_scaled" && spec.horizon === 15);
  * ```
  */
 export function loadLabelSpec(nameOrPath: string, dir = LABEL_SPEC_DIR): Promise<LabelSpec> {

@@ -26,6 +26,7 @@ export interface FeatureTableResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { buildFeatureTable } from "./feature_table.ts";
  * import { resolveFeatureSet } from "../features/set.ts";
@@ -33,7 +34,7 @@ export interface FeatureTableResult {
  * const t = aq.table({ timestamp: close.map((_, i) => i * 60000), close });
  * const set = resolveFeatureSet({ name: "s", features: [{ feature: "log_return" }] });
  * const r = buildFeatureTable(t, set, { label: { kind: "fixed", horizon: 2, threshold: 0 }, dropInvalid: true });
- * console.assert(r.rows === 27 && Object.keys(r.columns).join() === "timestamp,ret_1,label");
+ * assert(r.rows === 27 && Object.keys(r.columns).join() === "timestamp,ret_1,label");
  * ```
  */
 export function buildFeatureTable(

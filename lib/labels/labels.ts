@@ -34,8 +34,9 @@ export interface Labels {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseLabelSpec } from "./labels.ts";
- * console.assert(parseLabelSpec({ kind: "vol_scaled" }).horizon === 15);
+ * assert(parseLabelSpec({ kind: "vol_scaled" }).horizon === 15);
  * ```
  */
 export function parseLabelSpec(spec: LabelSpecInput | LabelSpec): LabelSpec {
@@ -141,11 +142,12 @@ function _checkLogReturn(ret: Float64Array, close: Float64Array, h: number): voi
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { computeLabels } from "./labels.ts";
  * const t = aq.table({ close: new Float64Array([100, 101, 99, 99]) });
  * const l = computeLabels(t, { kind: "fixed", horizon: 1, threshold: 0.001 });
- * console.assert(l.y.join() === "2,0,1,-1" && l.validCount === 3);
+ * assert(l.y.join() === "2,0,1,-1" && l.validCount === 3);
  * ```
  */
 export function computeLabels(
@@ -241,11 +243,12 @@ export function computeLabels(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { computeLabels, labelColumn } from "./labels.ts";
  * const l = computeLabels(aq.table({ close: new Float64Array([1, 2]) }), { kind: "fixed", horizon: 1 });
  * const col = labelColumn(l);
- * console.assert(col[0] === 2 && Number.isNaN(col[1]));
+ * assert(col[0] === 2 && Number.isNaN(col[1]));
  * ```
  */
 export function labelColumn(labels: Labels): Float64Array {

@@ -29,10 +29,11 @@ function _jupyter(): _Jupyter | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { mediaBundle } from "./display.ts";
  * const b = await mediaBundle({ [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>x</b>" }) });
- * console.assert(b["text/html"] === "<b>x</b>");
- * console.assert((await mediaBundle(42))["text/plain"] === "42");
+ * assert(b["text/html"] === "<b>x</b>");
+ * assert((await mediaBundle(42))["text/plain"] === "42");
  * ```
  */
 export async function mediaBundle(value: unknown): Promise<_Bundle> {
@@ -71,10 +72,11 @@ export const SHOW_SETTLE_MS = 50;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { showWith } from "./display.ts";
  * const got: unknown[] = [];
  * await showWith((b) => Promise.resolve(void got.push(b["text/plain"])), "a", 1);
- * console.assert(got.join() === "a,1");
+ * assert(got.join() === "a,1");
  * ```
  */
 export async function showWith(

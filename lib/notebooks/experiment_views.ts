@@ -30,10 +30,11 @@ import { comparisonSharpeChart } from "./report_compare.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { classBalanceTable } from "./experiment_views.ts";
  * const t = classBalanceTable(Int32Array.of(0, 1, 1, 2, -1));
- * console.assert(t.get("count", 1) === 2 && t.get("share", 1) === 0.5);
- * console.assert(classBalanceTable(Int32Array.of(0, 1, 2), Int32Array.of(2, 2)).get("count", 2) === 2);
+ * assert(t.get("count", 1) === 2 && t.get("share", 1) === 0.5);
+ * assert(classBalanceTable(Int32Array.of(0, 1, 2), Int32Array.of(2, 2)).get("count", 2) === 2);
  * ```
  */
 export function classBalanceTable(y: ArrayLike<number>, index?: ArrayLike<number>): ColumnTable {
@@ -57,10 +58,11 @@ export function classBalanceTable(y: ArrayLike<number>, index?: ArrayLike<number
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { foldMetricsTable } from "./experiment_views.ts";
  * const m = { n: 10, accuracy: 0.5, majorityBaseline: 0.4, balancedAccuracy: 0.45, macroF1: 0.4, logLoss: 1.05 };
  * const t = foldMetricsTable([{ fold: 1, metrics: m }] as any, m as any);
- * console.assert(t.numRows() === 2 && t.get("fold", 1) === "all" && t.get("majority_baseline", 0) === 0.4);
+ * assert(t.numRows() === 2 && t.get("fold", 1) === "all" && t.get("majority_baseline", 0) === 0.4);
  * ```
  */
 export function foldMetricsTable(
@@ -85,9 +87,10 @@ export function foldMetricsTable(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { confusionChart } from "./experiment_views.ts";
  * const c = confusionChart({ confusion: [[5, 1, 0], [2, 9, 1], [0, 3, 4]] } as any, "Confusion");
- * console.assert(c.svg.startsWith("<svg") && c.svg.includes("neutral"));
+ * assert(c.svg.startsWith("<svg") && c.svg.includes("neutral"));
  * ```
  */
 export function confusionChart(report: Pick<ClassificationReport, "confusion">, title: string): Chart {
@@ -105,12 +108,13 @@ export function confusionChart(report: Pick<ClassificationReport, "confusion">, 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { calibrationView } from "./experiment_views.ts";
  * const t = calibrationView({ calibration: [
  *   { lo: 0.3, hi: 0.4, count: 0, meanConfidence: NaN, accuracy: NaN },
  *   { lo: 0.4, hi: 0.5, count: 10, meanConfidence: 0.45, accuracy: 0.5 },
  * ] } as any);
- * console.assert(t.numRows() === 1 && t.get("bin", 0) === "0.40-0.50");
+ * assert(t.numRows() === 1 && t.get("bin", 0) === "0.40-0.50");
  * ```
  */
 export function calibrationView(report: Pick<ClassificationReport, "calibration">): ColumnTable {
@@ -129,9 +133,10 @@ export function calibrationView(report: Pick<ClassificationReport, "calibration"
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { meanFoldImportance } from "./experiment_views.ts";
  * const m = meanFoldImportance([{ featureImportance: { a: 0.2, b: 0.8 } }, { featureImportance: { a: 0.4, b: 0.6 } }]);
- * console.assert(Math.abs(m.a - 0.3) < 1e-12);
+ * assert(Math.abs(m.a - 0.3) < 1e-12);
  * ```
  */
 export function meanFoldImportance(
@@ -149,9 +154,10 @@ export function meanFoldImportance(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { importanceChart } from "./experiment_views.ts";
  * const c = importanceChart({ rsi_14: 0.2, ema_gap: 0.8 }, "Importance");
- * console.assert(c.svg.indexOf("ema_gap") < c.svg.indexOf("rsi_14"));
+ * assert(c.svg.indexOf("ema_gap") < c.svg.indexOf("rsi_14"));
  * ```
  */
 export function importanceChart(importance: Record<string, number>, title: string): Chart {
@@ -168,13 +174,14 @@ export function importanceChart(importance: Record<string, number>, title: strin
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { trainProgress } from "./experiment_views.ts";
  * const lines: string[] = [];
  * const p = trainProgress({ mode: "lines", write: (t) => lines.push(t) });
  * p.onTrainProgress({ fold: 1, folds: 1, stage: "done" });
  * p.onTrainProgress({ fold: 0, folds: 1, stage: "final", done: 5, total: 5 });
  * await p.done();
- * console.assert(lines.at(-1)!.includes("2/2"));
+ * assert(lines.at(-1)!.includes("2/2"));
  * ```
  */
 export function trainProgress(
@@ -221,10 +228,11 @@ export interface BacktestLike {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { backtestSummaryTable } from "./experiment_views.ts";
  * const c = { totalReturn: 0.1, cagr: 0.1, sharpe: 1, sortino: 1, maxDrawdown: -0.2, calmar: 0.5 };
  * const t = backtestSummaryTable({ ...c, hitRate: 0.5, turnover: 3, exposure: 0.4, avgTrade: 1, nTrades: 9 }, { ...c, totalReturn: 0.3 });
- * console.assert(t.get("metric", 0) === "total return" && t.get("buy_and_hold", 0) === 0.3);
+ * assert(t.get("metric", 0) === "total return" && t.get("buy_and_hold", 0) === 0.3);
  * ```
  */
 export function backtestSummaryTable(metrics: BacktestMetrics, buyAndHold: CurveMetrics): ColumnTable {
@@ -254,12 +262,13 @@ export function backtestSummaryTable(metrics: BacktestMetrics, buyAndHold: Curve
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { fundingTable } from "./experiment_views.ts";
  * const t = fundingTable({
  *   trades: [{ funding: 2 }, { funding: -5 }] as any, attribution: { funding: -3 } as any,
  *   flags: { missingFunding: { count: 1 }, gaps: { count: 0 }, markFallbacks: 0, liquidations: 0 },
  * });
- * console.assert(t.get("value", 0) === 2 && t.get("value", 1) === -5 && t.get("value", 3) === 1);
+ * assert(t.get("value", 0) === 2 && t.get("value", 1) === -5 && t.get("value", 3) === 1);
  * ```
  */
 export function fundingTable(bt: Pick<BacktestLike, "trades" | "attribution" | "flags">): ColumnTable {
@@ -295,11 +304,12 @@ export function fundingTable(bt: Pick<BacktestLike, "trades" | "attribution" | "
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { equityVsHold } from "./experiment_views.ts";
  * const bars = aq.table({ timestamp: Float64Array.of(0, 1, 2), close: Float64Array.of(9, 10, 12) });
  * const t = equityVsHold({ timestamp: [1, 2], equity: [100, 110] }, bars);
- * console.assert(t.get("strategy", 1) === 1.1 && t.get("buy_and_hold", 1) === 1.2);
+ * assert(t.get("strategy", 1) === 1.1 && t.get("buy_and_hold", 1) === 1.2);
  * ```
  */
 export function equityVsHold(
@@ -327,9 +337,10 @@ export function equityVsHold(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { drawdown } from "./experiment_views.ts";
  * const d = drawdown([100, 120, 90, 130]);
- * console.assert(d[2] === -0.25 && d[3] === 0);
+ * assert(d[2] === -0.25 && d[3] === 0);
  * ```
  */
 export function drawdown(equity: ArrayLike<number>): Float64Array {
@@ -347,10 +358,11 @@ export function drawdown(equity: ArrayLike<number>): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { tradesTable } from "./experiment_views.ts";
  * const t = tradesTable([{ side: 1, entryTime: 0, entryPrice: 10, exitTime: 3600000, exitPrice: 11, qty: 1,
  *   pricePnl: 1, gapPnl: 0, fees: 0.1, slippage: 0.05, funding: 0, net: 0.85, exitReason: "signal", open: false }]);
- * console.assert(t.get("side", 0) === "long" && t.get("net", 0) === 0.85);
+ * assert(t.get("side", 0) === "long" && t.get("net", 0) === 0.85);
  * ```
  */
 export function tradesTable(trades: readonly Trade[]): ColumnTable {
@@ -377,9 +389,10 @@ export function tradesTable(trades: readonly Trade[]): ColumnTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { attributionChart } from "./experiment_views.ts";
  * const c = attributionChart({ pricePnl: 50, gapPnl: 0, fees: 20, slippage: 5, funding: -3, net: 22 }, "PnL");
- * console.assert(c.svg.includes("slippage") && c.svg.includes("-20"));
+ * assert(c.svg.includes("slippage") && c.svg.includes("-20"));
  * ```
  */
 export function attributionChart(a: Attribution, title: string): Chart {
@@ -416,9 +429,10 @@ export interface LoadedRun {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadLatestRun } from "./experiment_views.ts";
  * const err = await loadLatestRun(await Deno.makeTempDir(), "btc_x").catch((e) => e);
- * console.assert(err.message.includes("no ok run of btc_x"));
+ * assert(err.message.includes("no ok run of btc_x"));
  * ```
  */
 export async function loadLatestRun(root: string, strategy: string): Promise<LoadedRun> {
@@ -451,9 +465,10 @@ export async function loadLatestRun(root: string, strategy: string): Promise<Loa
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { runCandlesPath } from "./experiment_views.ts";
  * const r = { config: { data: { paths: { candles: "data/raw/x.parquet" } } } } as any;
- * console.assert(runCandlesPath(r, "..") === "../data/raw/x.parquet");
+ * assert(runCandlesPath(r, "..") === "../data/raw/x.parquet");
  * ```
  */
 export function runCandlesPath(record: Pick<RunRecord, "config" | "run_id">, root: string): string {
@@ -483,10 +498,11 @@ export interface ComparisonViews {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compareRecords } from "../experiments/compare.ts";
  * import { comparisonViews } from "./experiment_views.ts";
  * const v = comparisonViews(compareRecords([], []));
- * console.assert(v.runs.numRows() === 0 && v.configDifferences.columnNames()[0] === "key");
+ * assert(v.runs.numRows() === 0 && v.configDifferences.columnNames()[0] === "key");
  * ```
  */
 export function comparisonViews(c: RunComparison): ComparisonViews {
@@ -570,9 +586,10 @@ export interface AllRunsComparison {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compareAllRuns } from "./experiment_views.ts";
  * const r = await compareAllRuns(await Deno.makeTempDir());
- * console.assert(r.comparison.runs.length === 0 && r.skipped === 0);
+ * assert(r.comparison.runs.length === 0 && r.skipped === 0);
  * ```
  */
 export async function compareAllRuns(root: string, maxRuns = 12): Promise<AllRunsComparison> {

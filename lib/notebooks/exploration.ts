@@ -21,9 +21,10 @@ export interface HtmlDisplay {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { htmlDisplay } from "./exploration.ts";
  * const d = htmlDisplay("<b>x</b>", "x");
- * console.assert(d[Symbol.for("Jupyter.display")]()["text/html"] === "<b>x</b>");
+ * assert(d[Symbol.for("Jupyter.display")]()["text/html"] === "<b>x</b>");
  * ```
  */
 export function htmlDisplay(html: string, text: string): HtmlDisplay {
@@ -36,12 +37,13 @@ export function htmlDisplay(html: string, text: string): HtmlDisplay {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { qualityView } from "./exploration.ts";
  * import { computeQuality } from "../data/quality.ts";
  * const h = 3_600_000;
  * const r = computeQuality({ kind: "ohlcv", timestamp: Float64Array.of(0, h, 3 * h),
  *   columns: { close: Float64Array.of(1, 2, 3) } });
- * console.assert(qualityView(r, "spot").html.includes("missing bars"));
+ * assert(qualityView(r, "spot").html.includes("missing bars"));
  * ```
  */
 export function qualityView(report: QualityReport, caption: string): HtmlDisplay {
@@ -89,11 +91,12 @@ ${
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gapTable } from "./exploration.ts";
  * import { computeQuality } from "../data/quality.ts";
  * const h = 3_600_000;
  * const r = computeQuality({ kind: "ohlcv", timestamp: Float64Array.of(0, h, 5 * h), columns: {} });
- * console.assert(gapTable(r).numRows() === 1);
+ * assert(gapTable(r).numRows() === 1);
  * ```
  */
 export function gapTable(report: QualityReport): ColumnTable {
@@ -112,9 +115,10 @@ export function gapTable(report: QualityReport): ColumnTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { logReturns } from "./exploration.ts";
  * const r = logReturns(Float64Array.of(100, 110, 99));
- * console.assert(Number.isNaN(r[0]) && Math.abs(r[1] - Math.log(1.1)) < 1e-12);
+ * assert(Number.isNaN(r[0]) && Math.abs(r[1] - Math.log(1.1)) < 1e-12);
  * ```
  */
 export function logReturns(close: Float64Array): Float64Array {
@@ -129,9 +133,10 @@ export function logReturns(close: Float64Array): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { describeValues } from "./exploration.ts";
  * const t = describeValues(Float64Array.of(1, 2, 3, NaN));
- * console.assert(t.get("value", 0) === 3 && t.get("value", 1) === 2);
+ * assert(t.get("value", 0) === 3 && t.get("value", 1) === 2);
  * ```
  */
 export function describeValues(values: ArrayLike<number>): ColumnTable {
@@ -167,10 +172,11 @@ export function describeValues(values: ArrayLike<number>): ColumnTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { fundingEvents } from "./exploration.ts";
  * const t = aq.table({ timestamp: Float64Array.of(0, 1, 2), funding_rate: Float64Array.of(0.0001, NaN, -0.0002) });
- * console.assert(fundingEvents(t).numRows() === 2);
+ * assert(fundingEvents(t).numRows() === 2);
  * ```
  */
 export function fundingEvents(table: ColumnTable): ColumnTable {

@@ -71,9 +71,10 @@ export async function loadStrategyFeatures(configFile: string, projectRoot = "."
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { featureSummary } from "./features_views.ts";
  * const t = featureSummary({ a: Float64Array.of(NaN, 1, 2, 3) }, ["a"]);
- * console.assert(t.get("finite", 0) === 3 && t.get("nan", 0) === 1 && t.get("median", 0) === 2);
+ * assert(t.get("finite", 0) === 3 && t.get("nan", 0) === 1 && t.get("median", 0) === 2);
  * ```
  */
 export function featureSummary(columns: Record<string, Float64Array>, names: readonly string[]): ColumnTable {
@@ -112,9 +113,10 @@ export function featureSummary(columns: Record<string, Float64Array>, names: rea
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { correlationMatrix } from "./features_views.ts";
  * const m = correlationMatrix({ a: Float64Array.of(1, 2, 3, NaN), b: Float64Array.of(2, 4, 7, 1) }, ["a", "b"]);
- * console.assert(m[0][0] === 1 && m[0][1] > 0.98 && m[0][1] === m[1][0]);
+ * assert(m[0][0] === 1 && m[0][1] > 0.98 && m[0][1] === m[1][0]);
  * ```
  */
 export function correlationMatrix(
@@ -148,9 +150,10 @@ export function correlationMatrix(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { causalityTable } from "./features_views.ts";
  * const ok = causalityTable({ ok: true, cuts: [10, 20], columns: 3, violations: [] });
- * console.assert(ok.get("status", 0) === "ok" && ok.get("detail", 0).includes("10, 20"));
+ * assert(ok.get("status", 0) === "ok" && ok.get("detail", 0).includes("10, 20"));
  * ```
  */
 export function causalityTable(report: CausalityReport): ColumnTable {
@@ -182,11 +185,12 @@ export function causalityTable(report: CausalityReport): ColumnTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { warmupTable } from "./features_views.ts";
  * const t = warmupTable({ ok: false, starts: [5], tolerance: 1e-4, violations: [
  *   { column: "ema", feature: "close_ema", declaredLookback: 10, start: 5, maxRelDiff: 0.01, neededLookback: 40,
  *     row: 60, timestamp: 0, full: 1, truncated: 1.01 }] });
- * console.assert(t.get("needed_lookback", 0) === 40);
+ * assert(t.get("needed_lookback", 0) === 40);
  * ```
  */
 export function warmupTable(report: WarmupReport): ColumnTable {
@@ -218,8 +222,9 @@ export function warmupTable(report: WarmupReport): ColumnTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { latestModelImportance } from "./features_views.ts";
- * console.assert((await latestModelImportance(await Deno.makeTempDir(), "none")) === undefined);
+ * assert((await latestModelImportance(await Deno.makeTempDir(), "none")) === undefined);
  * ```
  */
 export async function latestModelImportance(
@@ -239,12 +244,13 @@ export async function latestModelImportance(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { checkCausality } from "../features/causality.ts";
  * import { leakyDemoFeatureSet } from "./features_views.ts";
  * const close = new Float64Array(60).map((_, i) => 100 + i);
  * const t = aq.table({ timestamp: close.map((_, i) => i * 3_600_000), close });
- * console.assert(!checkCausality(t, leakyDemoFeatureSet(), { cuts: [30] }).ok);
+ * assert(!checkCausality(t, leakyDemoFeatureSet(), { cuts: [30] }).ok);
  * ```
  */
 export function leakyDemoFeatureSet(): FeatureSet {

@@ -44,9 +44,10 @@ const _EXTERNAL_URL = /^\s*(?:https?:)?\/\//i;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { findExternalRefs } from "./html_report.ts";
  * const refs = findExternalRefs('<script src="https://cdn.x/require.js"></script><a href="https://x">x</a>');
- * console.assert(refs.length === 1 && refs[0].tag === "script");
+ * assert(refs.length === 1 && refs[0].tag === "script");
  * ```
  */
 export function findExternalRefs(html: string): ExternalRef[] {
@@ -70,9 +71,10 @@ export function findExternalRefs(html: string): ExternalRef[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { stripExternalRefs, findExternalRefs } from "./html_report.ts";
  * const html = stripExternalRefs('<script src="https://cdn/x.js"></script><img src="http://x/a.png"><p>ok</p>');
- * console.assert(findExternalRefs(html).length === 0 && html.includes("<p>ok</p>"));
+ * assert(findExternalRefs(html).length === 0 && html.includes("<p>ok</p>"));
  * ```
  */
 export function stripExternalRefs(html: string): string {
@@ -99,8 +101,9 @@ export function stripExternalRefs(html: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { escapeHtml } from "./html_report.ts";
- * console.assert(escapeHtml('<a "b">&') === "&lt;a &quot;b&quot;&gt;&amp;");
+ * assert(escapeHtml('<a "b">&') === "&lt;a &quot;b&quot;&gt;&amp;");
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -114,9 +117,10 @@ export function escapeHtml(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { scriptJson } from "./html_report.ts";
- * console.assert(!scriptJson({ a: "</script>" }).includes("</script>"));
- * console.assert(JSON.parse(scriptJson({ a: "</script>" })).a === "</script>");
+ * assert(!scriptJson({ a: "</script>" }).includes("</script>"));
+ * assert(JSON.parse(scriptJson({ a: "</script>" })).a === "</script>");
  * ```
  */
 export function scriptJson(value: unknown): string {

@@ -44,8 +44,9 @@ export interface JupyterCommand {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { generateToken } from "./jupyter_server.ts";
- * console.assert(/^[0-9a-f]{48}$/.test(generateToken()) && generateToken() !== generateToken());
+ * assert(/^[0-9a-f]{48}$/.test(generateToken()) && generateToken() !== generateToken());
  * ```
  */
 export function generateToken(): string {
@@ -57,10 +58,11 @@ export function generateToken(): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { buildJupyterCommand } from "./jupyter_server.ts";
  * const c = buildJupyterCommand({ root: "/p", token: "abc" });
- * console.assert(c.args.includes("--ip=127.0.0.1") && !c.args.join(" ").includes("abc"));
- * console.assert(c.env.JUPYTER_PATH === "/p/.jupyter" && c.env.JUPYTER_TOKEN === "abc");
+ * assert(c.args.includes("--ip=127.0.0.1") && !c.args.join(" ").includes("abc"));
+ * assert(c.env.JUPYTER_PATH === "/p/.jupyter" && c.env.JUPYTER_TOKEN === "abc");
  * ```
  */
 export function buildJupyterCommand(options: JupyterCommandOptions): JupyterCommand {
@@ -102,8 +104,9 @@ export function buildJupyterCommand(options: JupyterCommandOptions): JupyterComm
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { redactToken } from "./jupyter_server.ts";
- * console.assert(redactToken("http://x/?token=abc123", "abc123") === "http://x/?token=<token>");
+ * assert(redactToken("http://x/?token=abc123", "abc123") === "http://x/?token=<token>");
  * ```
  */
 export function redactToken(line: string, token: string): string {

@@ -24,8 +24,9 @@ export interface KernelSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { projectRoot } from "./kernel.ts";
- * console.assert((await Deno.stat(`${projectRoot()}/deno.json`)).isFile);
+ * assert((await Deno.stat(`${projectRoot()}/deno.json`)).isFile);
  * ```
  */
 export function projectRoot(): string {
@@ -37,9 +38,10 @@ export function projectRoot(): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolveKernel } from "./kernel.ts";
  * const dir = await Deno.makeTempDir();
- * await resolveKernel(dir, "deno").catch((e) => console.assert(/bash .ci\/setup/.test(e.message)));
+ * await resolveKernel(dir, "deno").catch((e) => assert(/bash .ci\/setup/.test(e.message)));
  * ```
  */
 export async function resolveKernel(jupyterPath: string, name: string): Promise<KernelSpec> {
@@ -75,9 +77,10 @@ export async function resolveKernel(jupyterPath: string, name: string): Promise<
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { checkJupyterInstalled } from "./kernel.ts";
  * await checkJupyterInstalled("/nonexistent/python3", "/nonexistent/jupyter")
- *   .catch((e) => console.assert(/apt-get install/.test(e.message)));
+ *   .catch((e) => assert(/apt-get install/.test(e.message)));
  * ```
  */
 export async function checkJupyterInstalled(python = SYSTEM_PYTHON, jupyter = SYSTEM_JUPYTER): Promise<void> {

@@ -48,8 +48,9 @@ export interface NotebookRunManifest {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compactUtcTime } from "./manifest.ts";
- * console.assert(compactUtcTime(Date.UTC(2026, 10, 24, 10, 15, 0)) === "20261124T101500Z");
+ * assert(compactUtcTime(Date.UTC(2026, 10, 24, 10, 15, 0)) === "20261124T101500Z");
  * ```
  */
 export function compactUtcTime(ms: number): string {
@@ -61,10 +62,11 @@ export function compactUtcTime(ms: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { notebookRunId } from "./manifest.ts";
  * const id = notebookRunId(Date.UTC(2026, 0, 1), "ab12", { n: 1 });
- * console.assert(/^20260101T000000Z-[0-9a-f]{8}$/.test(id));
- * console.assert(id !== notebookRunId(Date.UTC(2026, 0, 1), "ab12", { n: 2 }));
+ * assert(/^20260101T000000Z-[0-9a-f]{8}$/.test(id));
+ * assert(id !== notebookRunId(Date.UTC(2026, 0, 1), "ab12", { n: 2 }));
  * ```
  */
 export function notebookRunId(
@@ -81,9 +83,10 @@ export function notebookRunId(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gitState } from "./manifest.ts";
  * const g = await gitState(await Deno.makeTempDir());
- * console.assert(g.commit === null);
+ * assert(g.commit === null);
  * ```
  */
 export async function gitState(cwd: string): Promise<{ commit: string | null; dirty: boolean | null }> {

@@ -29,9 +29,10 @@ export interface Notebook {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseNotebook } from "./notebook_file.ts";
  * const nb = parseNotebook('{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[]}', "x.ipynb");
- * console.assert(nb.cells.length === 0);
+ * assert(nb.cells.length === 0);
  * ```
  */
 export function parseNotebook(text: string, path: string): Notebook {
@@ -61,10 +62,11 @@ export function parseNotebook(text: string, path: string): Notebook {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readNotebook } from "./notebook_file.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/a.ipynb`, '{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[]}');
- * console.assert((await readNotebook(`${dir}/a.ipynb`)).nbformat === 4);
+ * assert((await readNotebook(`${dir}/a.ipynb`)).nbformat === 4);
  * ```
  */
 export async function readNotebook(path: string): Promise<Notebook> {
@@ -86,8 +88,9 @@ export async function readNotebook(path: string): Promise<Notebook> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { cellSource } from "./notebook_file.ts";
- * console.assert(cellSource({ cell_type: "code", source: ["a\n", "b"], metadata: {} }) === "a\nb");
+ * assert(cellSource({ cell_type: "code", source: ["a\n", "b"], metadata: {} }) === "a\nb");
  * ```
  */
 export function cellSource(cell: NotebookCell): string {
@@ -99,9 +102,10 @@ export function cellSource(cell: NotebookCell): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { findTaggedCell } from "./notebook_file.ts";
  * const cells = [{ cell_type: "code" as const, source: "", metadata: { tags: ["parameters"] } }];
- * console.assert(findTaggedCell({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }, "parameters") === 0);
+ * assert(findTaggedCell({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }, "parameters") === 0);
  * ```
  */
 export function findTaggedCell(nb: Notebook, tag: string): number {
@@ -113,8 +117,9 @@ export function findTaggedCell(nb: Notebook, tag: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { firstLine } from "./notebook_file.ts";
- * console.assert(firstLine({ cell_type: "code", source: "\n  x = 1\ny", metadata: {} }) === "x = 1");
+ * assert(firstLine({ cell_type: "code", source: "\n  x = 1\ny", metadata: {} }) === "x = 1");
  * ```
  */
 export function firstLine(cell: NotebookCell): string {

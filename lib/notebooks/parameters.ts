@@ -46,10 +46,11 @@ export const INJECTED_TAG = "injected-parameters";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parameterSpecs } from "./parameters.ts";
  * const specs = parameterSpecs({ nbformat: 4, nbformat_minor: 5, cells: [], metadata: {
  *   candlelab: { parameters: { n: { type: "integer", description: "bars", min: 1 } } } } }, "a.ipynb");
- * console.assert(specs.n.type === "integer");
+ * assert(specs.n.type === "integer");
  * ```
  */
 export function parameterSpecs(nb: Notebook, path: string): Record<string, ParameterSpec> {
@@ -80,9 +81,10 @@ export interface DeclaredParameter {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { declaredParameters } from "./parameters.ts";
  * const d = declaredParameters('let asset = "BTC"; // which asset\nconst bars: number = 500;');
- * console.assert(d.get("asset")?.value === "BTC" && d.get("bars")?.keyword === "const");
+ * assert(d.get("asset")?.value === "BTC" && d.get("bars")?.keyword === "const");
  * ```
  */
 export function declaredParameters(source: string): Map<string, DeclaredParameter> {
@@ -107,8 +109,9 @@ export function declaredParameters(source: string): Map<string, DeclaredParamete
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseAssignments } from "./parameters.ts";
- * console.assert(parseAssignments(["a=1", "b=x=y"]).b === "x=y");
+ * assert(parseAssignments(["a=1", "b=x=y"]).b === "x=y");
  * ```
  */
 export function parseAssignments(pairs: readonly string[]): Record<string, string> {
@@ -138,9 +141,10 @@ export function parseAssignments(pairs: readonly string[]): Record<string, strin
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parameterSchema } from "./parameters.ts";
  * const s = parameterSchema({ n: { type: "integer", description: "bars", min: 1 } });
- * console.assert(s.safeParse({ n: 0 }).success === false);
+ * assert(s.safeParse({ n: 0 }).success === false);
  * ```
  */
 export function parameterSchema(
@@ -195,11 +199,12 @@ function _convert(name: string, raw: string, spec: ParameterSpec, path: string):
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { validateOverrides } from "./parameters.ts";
  * const nb = { nbformat: 4, nbformat_minor: 5,
  *   metadata: { candlelab: { parameters: { bars: { type: "integer", description: "bars" } } } },
  *   cells: [{ cell_type: "code" as const, source: "let bars = 10;", metadata: { tags: ["parameters"] } }] };
- * console.assert(validateOverrides(nb, { bars: "20" }, "a.ipynb").bars === 20);
+ * assert(validateOverrides(nb, { bars: "20" }, "a.ipynb").bars === 20);
  * ```
  */
 export function validateOverrides(
@@ -257,10 +262,11 @@ export function validateOverrides(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { effectiveParameters } from "./parameters.ts";
  * const nb = { nbformat: 4, nbformat_minor: 5, metadata: {},
  *   cells: [{ cell_type: "code" as const, source: 'let a = 1;\nlet b = "x";', metadata: { tags: ["parameters"] } }] };
- * console.assert(effectiveParameters(nb, { a: 2 }).b === "x");
+ * assert(effectiveParameters(nb, { a: 2 }).b === "x");
  * ```
  */
 export function effectiveParameters(
@@ -282,8 +288,9 @@ export function effectiveParameters(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { injectedSource } from "./parameters.ts";
- * console.assert(injectedSource({ asset: "XRP", bars: 5 }).includes('asset = "XRP";'));
+ * assert(injectedSource({ asset: "XRP", bars: 5 }).includes('asset = "XRP";'));
  * ```
  */
 export function injectedSource(values: Record<string, ParameterValue>): string {
@@ -297,11 +304,12 @@ export function injectedSource(values: Record<string, ParameterValue>): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { injectParameters } from "./parameters.ts";
  * const nb = { nbformat: 4, nbformat_minor: 5, metadata: {},
  *   cells: [{ cell_type: "code" as const, source: "let a = 1;", metadata: { tags: ["parameters"] } }] };
  * const out = injectParameters(nb, { a: 2 });
- * console.assert(out.cells.length === 2 && out.cells[1].metadata.tags?.[0] === "injected-parameters");
+ * assert(out.cells.length === 2 && out.cells[1].metadata.tags?.[0] === "injected-parameters");
  * ```
  */
 export function injectParameters(nb: Notebook, values: Record<string, ParameterValue>): Notebook {

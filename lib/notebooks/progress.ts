@@ -37,8 +37,9 @@ export interface ProgressOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { formatProgressBar } from "./progress.ts";
- * console.assert(formatProgressBar("fit", 5, 10, 10) === "fit [#####.....]  50% 5/10");
+ * assert(formatProgressBar("fit", 5, 10, 10) === "fit [#####.....]  50% 5/10");
  * ```
  */
 export function formatProgressBar(label: string, done: number, total: number, width = 30): string {
@@ -53,8 +54,9 @@ export function formatProgressBar(label: string, done: number, total: number, wi
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { progressHtml } from "./progress.ts";
- * console.assert(progressHtml("fit", 1, 4).includes('value="1" max="4"'));
+ * assert(progressHtml("fit", 1, 4).includes('value="1" max="4"'));
  * ```
  */
 export function progressHtml(label: string, done: number, total: number): string {
@@ -79,12 +81,13 @@ function _jupyter(): { display: NonNullable<ProgressOptions["display"]> } | unde
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createProgress } from "./progress.ts";
  * const lines: string[] = [];
  * const p = createProgress(4, { label: "folds", mode: "lines", write: (t) => lines.push(t) });
  * for (let i = 0; i < 4; i++) await p.tick();
  * await p.done();
- * console.assert(lines.at(-1)!.includes("100% 4/4"));
+ * assert(lines.at(-1)!.includes("100% 4/4"));
  * ```
  */
 export function createProgress(total: number, options: ProgressOptions = {}): NotebookProgress {

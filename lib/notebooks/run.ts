@@ -58,9 +58,10 @@ export interface NotebookRunResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { describeFailure } from "./run.ts";
  * const m = describeFailure("a.ipynb", { message: "x", cellIndex: 2, cellFirstLine: "throw 1", ename: "Error", evalue: "boom" });
- * console.assert(m.includes("cell 2") && m.includes("throw 1") && m.includes("Error: boom"));
+ * assert(m.includes("cell 2") && m.includes("throw 1") && m.includes("Error: boom"));
  * ```
  */
 export function describeFailure(notebook: string, error: NonNullable<NotebookRunManifest["error"]>): string {
@@ -255,10 +256,11 @@ export interface RunAllEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { listNotebooks } from "./run.ts";
  * const dir = await Deno.makeTempDir();
  * for (const n of ["b.ipynb", "a.ipynb", "_x.ipynb", "c.txt"]) await Deno.writeTextFile(`${dir}/${n}`, "{}");
- * console.assert((await listNotebooks(dir)).map((p) => p.split("/").pop()).join() === "a.ipynb,b.ipynb");
+ * assert((await listNotebooks(dir)).map((p) => p.split("/").pop()).join() === "a.ipynb,b.ipynb");
  * ```
  */
 export async function listNotebooks(dir: string): Promise<string[]> {

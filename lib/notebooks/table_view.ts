@@ -42,11 +42,12 @@ export interface TableView {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { formatCell } from "./table_view.ts";
- * console.assert(formatCell(0, true) === "1970-01-01 00:00");
- * console.assert(formatCell(1234567, false) === "1,234,567");
- * console.assert(formatCell(0.000123456, false, 3) === "0.000123");
- * console.assert(formatCell(NaN, false) === "—");
+ * assert(formatCell(0, true) === "1970-01-01 00:00");
+ * assert(formatCell(1234567, false) === "1,234,567");
+ * assert(formatCell(0.000123456, false, 3) === "0.000123");
+ * assert(formatCell(NaN, false) === "—");
  * ```
  */
 export function formatCell(value: unknown, isTime: boolean, digits = 6): string {

@@ -22,13 +22,14 @@ export interface CandleChartOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { candleChart } from "./candles.ts";
  * const h = 3_600_000;
  * const c = candleChart(
  *   { timestamp: [0, h], open: [10, 11], high: [12, 12], low: [9, 10], close: [11, 10] },
  *   { title: "BTC 1h" },
  * );
- * console.assert(c.svg.includes("BTC 1h"));
+ * assert(c.svg.includes("BTC 1h"));
  * ```
  */
 export function candleChart(data: ChartData, options: CandleChartOptions): Chart {

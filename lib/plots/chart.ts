@@ -22,10 +22,11 @@ export interface Chart {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { makeChart, JUPYTER_DISPLAY } from "./chart.ts";
  * const c = makeChart('<svg xmlns="http://www.w3.org/2000/svg"></svg>', "Empty");
- * console.assert(c[JUPYTER_DISPLAY]()["image/svg+xml"] === c.svg);
- * console.assert(String(c) === c.svg);
+ * assert(c[JUPYTER_DISPLAY]()["image/svg+xml"] === c.svg);
+ * assert(String(c) === c.svg);
  * ```
  */
 export function makeChart(svg: string, title: string): Chart {

@@ -29,11 +29,12 @@ export interface HeatmapOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { heatmap } from "./heatmap.ts";
  * const c = heatmap([[1, -0.2], [-0.2, 1]], {
  *   title: "Correlation", rowLabels: ["a", "b"], colLabels: ["a", "b"], diverging: true,
  * });
- * console.assert(c.svg.includes("-0.20"));
+ * assert(c.svg.includes("-0.20"));
  * ```
  */
 export function heatmap(matrix: readonly ArrayLike<number>[], options: HeatmapOptions): Chart {

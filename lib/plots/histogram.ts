@@ -21,9 +21,10 @@ export interface HistogramOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { histogram } from "./histogram.ts";
  * const c = histogram([0.01, -0.02, 0.005, NaN], { title: "Returns", xLabel: "log return" });
- * console.assert(c.svg.includes("1 non-finite left out"));
+ * assert(c.svg.includes("1 non-finite left out"));
  * ```
  */
 export function histogram(values: ArrayLike<number>, options: HistogramOptions): Chart {

@@ -41,9 +41,10 @@ export interface OverlaySeries {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { decimateMinMax } from "./line.ts";
  * const idx = decimateMinMax(Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i)), 100);
- * console.assert(idx.length <= 100 * 2 + 2);
+ * assert(idx.length <= 100 * 2 + 2);
  * ```
  */
 export function decimateMinMax(values: ArrayLike<number>, maxPoints: number): number[] {

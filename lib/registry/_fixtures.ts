@@ -11,8 +11,9 @@ import type { ModelRecordInput } from "./metadata.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { recordInput } from "./_fixtures.ts";
- * console.assert(recordInput({ seed: 3 }).seed === 3);
+ * assert(recordInput({ seed: 3 }).seed === 3);
  * ```
  */
 export function recordInput(over: Partial<ModelRecordInput> = {}): ModelRecordInput {
@@ -39,8 +40,9 @@ export function recordInput(over: Partial<ModelRecordInput> = {}): ModelRecordIn
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { fakeModel } from "./_fixtures.ts";
- * console.assert(fakeModel({ trees: 3 }).params.trees === 3);
+ * assert(fakeModel({ trees: 3 }).params.trees === 3);
  * ```
  */
 export function fakeModel(

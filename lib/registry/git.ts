@@ -62,10 +62,11 @@ async function _git(args: string[], cwd?: string): Promise<{ ok: boolean; out: s
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { codeVersion } from "./git.ts";
  * const dir = await Deno.makeTempDir();
  * const v = await codeVersion({ cwd: dir });
- * console.assert(v.commit === null && v.note !== undefined);
+ * assert(v.commit === null && v.note !== undefined);
  * ```
  */
 export async function codeVersion(

@@ -50,8 +50,9 @@ CREATE TABLE IF NOT EXISTS problems (file TEXT PRIMARY KEY, reason TEXT, meta_mt
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { indexPath } from "./index_db.ts";
- * console.assert(indexPath("models") === "models/index.sqlite");
+ * assert(indexPath("models") === "models/index.sqlite");
  * ```
  */
 export function indexPath(root: string): string {
@@ -90,10 +91,11 @@ function _isCorrupt(err: unknown): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { openIndex } from "./index_db.ts";
  * const root = await Deno.makeTempDir();
  * const { db, refresh } = await openIndex(root);
- * console.assert(refresh.total === 0);
+ * assert(refresh.total === 0);
  * db.close();
  * ```
  */
@@ -170,8 +172,9 @@ async function _listMetadata(root: string): Promise<_FileState[]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseMetadata } from "./index_db.ts";
- * try { parseMetadata("{}", "x.json"); } catch (e) { console.assert(String(e).includes("x.json")); }
+ * try { parseMetadata("{}", "x.json"); } catch (e) { assert(String(e).includes("x.json")); }
  * ```
  */
 export function parseMetadata(text: string, file: string): ModelMetadata {
@@ -201,10 +204,11 @@ export function parseMetadata(text: string, file: string): ModelMetadata {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { openIndex, refreshIndex } from "./index_db.ts";
  * const root = await Deno.makeTempDir();
  * const { db } = await openIndex(root);
- * console.assert((await refreshIndex(db, root)).added === 0);
+ * assert((await refreshIndex(db, root)).added === 0);
  * db.close();
  * ```
  */
@@ -280,8 +284,9 @@ function _delete(db: DatabaseSync, id: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { upsertMetadata } from "./index_db.ts";
- * console.assert(typeof upsertMetadata === "function");
+ * assert(typeof upsertMetadata === "function");
  * ```
  */
 export function upsertMetadata(db: DatabaseSync, m: ModelMetadata, mtime: number, size: number): void {
@@ -320,9 +325,10 @@ export function upsertMetadata(db: DatabaseSync, m: ModelMetadata, mtime: number
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { reindex } from "./index_db.ts";
  * const root = await Deno.makeTempDir();
- * console.assert((await reindex(root)).total === 0);
+ * assert((await reindex(root)).total === 0);
  * ```
  */
 export async function reindex(root: string): Promise<RefreshResult> {

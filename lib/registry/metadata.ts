@@ -94,6 +94,7 @@ export type ModelMetadata = z.output<typeof ModelMetadataSchema>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { modelId } from "./metadata.ts";
  * const base = {
  *   strategy: "s", asset: "BTC", market: "spot" as const, interval: "1h",
@@ -101,8 +102,8 @@ export type ModelMetadata = z.output<typeof ModelMetadataSchema>;
  *   datasets: [{ path: "a", sha256: "0".repeat(64) }], code: { commit: null, dirty: null, diffSha256: null }, seed: 1,
  * };
  * const m = { kind: "k", formatVersion: 1, params: {} };
- * console.assert(modelId(base, m) === modelId({ ...base, created: "2020-01-01T00:00:00Z" }, m));
- * console.assert(modelId(base, m) !== modelId({ ...base, seed: 2 }, m));
+ * assert(modelId(base, m) === modelId({ ...base, created: "2020-01-01T00:00:00Z" }, m));
+ * assert(modelId(base, m) !== modelId({ ...base, seed: 2 }, m));
  * ```
  */
 export function modelId(
@@ -131,10 +132,11 @@ export function modelId(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { metricsFromReport } from "./metadata.ts";
  * import { classificationReport } from "../validation/metrics.ts";
  * const p = { nRows: 2, nClasses: 3, data: Float64Array.of(0.8, 0.1, 0.1, 0.1, 0.1, 0.8) };
- * console.assert(metricsFromReport(classificationReport(Int32Array.of(0, 2), p)).macro_f1 === 1);
+ * assert(metricsFromReport(classificationReport(Int32Array.of(0, 2), p)).macro_f1 === 1);
  * ```
  */
 export function metricsFromReport(r: ClassificationReport): Record<string, number> {

@@ -35,9 +35,10 @@ const _OPS = new Set([">=", ">", "<=", "<", "="]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseMetricFilter } from "./query.ts";
  * const f = parseMetricFilter("macro_f1>=0.3");
- * console.assert(f.name === "macro_f1" && f.op === ">=" && f.value === 0.3);
+ * assert(f.name === "macro_f1" && f.op === ">=" && f.value === 0.3);
  * ```
  */
 export function parseMetricFilter(text: string): MetricFilter {
@@ -55,10 +56,11 @@ export function parseMetricFilter(text: string): MetricFilter {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { findModels } from "./query.ts";
  * const root = await Deno.makeTempDir();
  * const { models } = await findModels(root, { strategy: "none", metrics: [{ name: "macro_f1", op: ">=", value: 0.3 }] });
- * console.assert(models.length === 0);
+ * assert(models.length === 0);
  * ```
  */
 export async function findModels(
@@ -106,9 +108,10 @@ export async function findModels(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { getLatestModel } from "./query.ts";
  * const root = await Deno.makeTempDir();
- * console.assert((await getLatestModel(root, "trend")) === undefined);
+ * assert((await getLatestModel(root, "trend")) === undefined);
  * ```
  */
 export async function getLatestModel(
@@ -125,9 +128,10 @@ export async function getLatestModel(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lineage } from "./query.ts";
  * const root = await Deno.makeTempDir();
- * await lineage(root, "0123456789abcdef").catch((e) => console.assert(String(e).includes("No model")));
+ * await lineage(root, "0123456789abcdef").catch((e) => assert(String(e).includes("No model")));
  * ```
  */
 export async function lineage(
@@ -183,9 +187,10 @@ function _flat(prefix: string, v: unknown, out: Map<string, unknown>): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compareModels } from "./query.ts";
  * const root = await Deno.makeTempDir();
- * await compareModels(root, []).catch((e) => console.assert(String(e).includes("at least one")));
+ * await compareModels(root, []).catch((e) => assert(String(e).includes("at least one")));
  * ```
  */
 export async function compareModels(root: string, ids: string[]): Promise<Comparison> {
@@ -226,9 +231,10 @@ export async function compareModels(root: string, ids: string[]): Promise<Compar
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { formatComparison } from "./query.ts";
  * const t = formatComparison({ ids: ["a", "b"], rows: [{ field: "seed", values: ["1", "2"] }] });
- * console.assert(t.includes("* seed"));
+ * assert(t.includes("* seed"));
  * ```
  */
 export function formatComparison(c: Comparison): string {

@@ -40,8 +40,9 @@ function _checkId(id: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { metadataPath } from "./store.ts";
- * console.assert(metadataPath("models", "0123456789abcdef") === "models/metadata/0123456789abcdef.json");
+ * assert(metadataPath("models", "0123456789abcdef") === "models/metadata/0123456789abcdef.json");
  * ```
  */
 export function metadataPath(root: string, id: string): string {
@@ -53,8 +54,9 @@ export function metadataPath(root: string, id: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { artifactPath } from "./store.ts";
- * console.assert(artifactPath("models", "0123456789abcdef") === "models/trained/0123456789abcdef.json");
+ * assert(artifactPath("models", "0123456789abcdef") === "models/trained/0123456789abcdef.json");
  * ```
  */
 export function artifactPath(root: string, id: string): string {
@@ -81,6 +83,7 @@ function _artifactBytes(model: ModelJSON): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { saveModel, loadRegisteredModel } from "./store.ts";
  * const root = await Deno.makeTempDir();
  * const meta = await saveModel(root, { kind: "k", formatVersion: 1, params: { a: 1 } }, {
@@ -89,7 +92,7 @@ function _artifactBytes(model: ModelJSON): Uint8Array {
  *   datasets: [{ path: "data/raw/x.parquet", sha256: "a".repeat(64) }],
  *   code: { commit: null, dirty: null, diffSha256: null }, seed: 0, metrics: { macro_f1: 0.4 },
  * });
- * console.assert((await loadRegisteredModel(root, meta.id)).model.params.a === 1);
+ * assert((await loadRegisteredModel(root, meta.id)).model.params.a === 1);
  * ```
  */
 export async function saveModel(
@@ -188,9 +191,10 @@ async function _upsert(root: string, meta: ModelMetadata, metaFile: string): Pro
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readModelMetadata } from "./store.ts";
  * const root = await Deno.makeTempDir();
- * await readModelMetadata(root, "0123456789abcdef").catch((e) => console.assert(String(e).includes("No model")));
+ * await readModelMetadata(root, "0123456789abcdef").catch((e) => assert(String(e).includes("No model")));
  * ```
  */
 export async function readModelMetadata(root: string, id: string): Promise<ModelMetadata> {
@@ -216,9 +220,10 @@ export async function readModelMetadata(root: string, id: string): Promise<Model
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadRegisteredModel } from "./store.ts";
  * const root = await Deno.makeTempDir();
- * await loadRegisteredModel(root, "0123456789abcdef").catch((e) => console.assert(e.name === "CandlelabError"));
+ * await loadRegisteredModel(root, "0123456789abcdef").catch((e) => assert(e.name === "CandlelabError"));
  * ```
  */
 export async function loadRegisteredModel(

@@ -13,10 +13,11 @@ import { CandlelabError } from "../util/errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { float64Column } from "./columns.ts";
  * const t = aq.table({ close: new Float64Array([1, 2]) });
- * console.assert(float64Column(t, "close")[1] === 2);
+ * assert(float64Column(t, "close")[1] === 2);
  * ```
  */
 export function float64Column(table: ColumnTable, name: string): Float64Array {
@@ -43,10 +44,11 @@ export function float64Column(table: ColumnTable, name: string): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as aq from "arquero";
  * import { sliceRows } from "./columns.ts";
  * const t = aq.table({ a: new Float64Array([1, 2, 3]) });
- * console.assert(sliceRows(t, 1, 3).numRows() === 2);
+ * assert(sliceRows(t, 1, 3).numRows() === 2);
  * ```
  */
 export function sliceRows(table: ColumnTable, start: number, end = table.numRows()): ColumnTable {

@@ -30,8 +30,9 @@ export const WARMUP_TOLERANCE = 1e-6;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { recursiveLookback } from "./kernels.ts";
- * console.assert(recursiveLookback(2 / 201) === 1382);
+ * assert(recursiveLookback(2 / 201) === 1382);
  * ```
  */
 export function recursiveLookback(alpha: number, tolerance = WARMUP_TOLERANCE): number {
@@ -46,9 +47,10 @@ export function recursiveLookback(alpha: number, tolerance = WARMUP_TOLERANCE): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ewm } from "./kernels.ts";
  * const y = ewm(new Float64Array([1, 2, 3]), 0.5);
- * console.assert(y[0] === 1 && y[1] === 1.5 && y[2] === 2.25);
+ * assert(y[0] === 1 && y[1] === 1.5 && y[2] === 2.25);
  * ```
  */
 export function ewm(
@@ -77,9 +79,10 @@ export function ewm(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { diff } from "./kernels.ts";
  * const d = diff(new Float64Array([1, 4, 9]), 1);
- * console.assert(Number.isNaN(d[0]) && d[1] === 3 && d[2] === 5);
+ * assert(Number.isNaN(d[0]) && d[1] === 3 && d[2] === 5);
  * ```
  */
 export function diff(x: Float64Array, lag = 1, out: Float64Array = new Float64Array(x.length)): Float64Array {
@@ -92,9 +95,10 @@ export function diff(x: Float64Array, lag = 1, out: Float64Array = new Float64Ar
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { logReturns } from "./kernels.ts";
  * const r = logReturns(new Float64Array([1, Math.E]));
- * console.assert(Number.isNaN(r[0]) && r[1] === 1);
+ * assert(Number.isNaN(r[0]) && r[1] === 1);
  * ```
  */
 export function logReturns(x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
@@ -108,9 +112,10 @@ export function logReturns(x: Float64Array, out: Float64Array = new Float64Array
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rollingMean } from "./kernels.ts";
  * const m = rollingMean(new Float64Array([1, 2, 3, 4]), 2);
- * console.assert(Number.isNaN(m[0]) && m[1] === 1.5 && m[3] === 3.5);
+ * assert(Number.isNaN(m[0]) && m[1] === 1.5 && m[3] === 3.5);
  * ```
  */
 export function rollingMean(
@@ -167,9 +172,10 @@ export function rollingMean(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rollingStd } from "./kernels.ts";
  * const s = rollingStd(new Float64Array([1, 2, 3, 5]), 3);
- * console.assert(Number.isNaN(s[1]) && s[2] === 1);
+ * assert(Number.isNaN(s[1]) && s[2] === 1);
  * ```
  */
 export function rollingStd(
@@ -236,12 +242,13 @@ export function rollingStd(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rollingMeanStd } from "./kernels.ts";
  * const x = new Float64Array([1, 2, 3, 5]);
  * const mean = new Float64Array(4);
  * const std = new Float64Array(4);
  * rollingMeanStd(x, 3, 1, mean, std);
- * console.assert(Number.isNaN(mean[1]) && mean[2] === 2 && std[2] === 1);
+ * assert(Number.isNaN(mean[1]) && mean[2] === 2 && std[2] === 1);
  * ```
  */
 export function rollingMeanStd(
@@ -261,9 +268,10 @@ export function rollingMeanStd(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rollingZScore } from "./kernels.ts";
  * const z = rollingZScore(new Float64Array([1, 2, 3, 5]), 3, 1);
- * console.assert(Number.isNaN(z[1]) && z[2] === 1 && z[3] === (5 - 10 / 3) / Math.sqrt(7 / 3));
+ * assert(Number.isNaN(z[1]) && z[2] === 1 && z[3] === (5 - 10 / 3) / Math.sqrt(7 / 3));
  * ```
  */
 export function rollingZScore(
@@ -426,9 +434,10 @@ function _rollingMin(x: Float64Array, w: number, out: Float64Array): Float64Arra
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rollingMax } from "./kernels.ts";
  * const m = rollingMax(new Float64Array([3, 1, 2, 0]), 2);
- * console.assert(Number.isNaN(m[0]) && m[1] === 3 && m[2] === 2 && m[3] === 2);
+ * assert(Number.isNaN(m[0]) && m[1] === 3 && m[2] === 2 && m[3] === 2);
  * ```
  */
 export function rollingMax(
@@ -444,9 +453,10 @@ export function rollingMax(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rollingMin } from "./kernels.ts";
  * const m = rollingMin(new Float64Array([3, 1, 2, 0]), 2);
- * console.assert(m[1] === 1 && m[2] === 1 && m[3] === 0);
+ * assert(m[1] === 1 && m[2] === 1 && m[3] === 0);
  * ```
  */
 export function rollingMin(
@@ -466,12 +476,13 @@ export function rollingMin(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rollingExtremeDistances } from "./kernels.ts";
  * const c = new Float64Array([2, 2, 2]);
  * const toMax = new Float64Array(3);
  * const toMin = new Float64Array(3);
  * rollingExtremeDistances(c, new Float64Array([4, 2, 2]), new Float64Array([1, 1, 2]), 2, toMax, toMin);
- * console.assert(Number.isNaN(toMax[0]) && toMax[1] === -0.5 && toMax[2] === 0 && toMin[1] === 1);
+ * assert(Number.isNaN(toMax[0]) && toMax[1] === -0.5 && toMax[2] === 0 && toMin[1] === 1);
  * ```
  */
 export function rollingExtremeDistances(

@@ -16,8 +16,9 @@ const _UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3_600e3, d: 86_400e
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseAge } from "./cache_clear.ts";
- * console.assert(parseAge("7d") === 7 * 86_400_000);
+ * assert(parseAge("7d") === 7 * 86_400_000);
  * ```
  */
 export function parseAge(text: string): number {

@@ -23,9 +23,10 @@ const _USAGE =
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { main } from "./experiment.ts";
  * const code = await main([], () => {});
- * console.assert(code === 2);
+ * assert(code === 2);
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {

@@ -15,10 +15,11 @@ import { runTask, type TaskSpec } from "./_cli.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { main } from "./experiments_compare.ts";
  * let threw = false;
  * try { await main(["--root", await Deno.makeTempDir(), "no-such-run"], () => {}); } catch { threw = true; }
- * console.assert(threw);
+ * assert(threw);
  * ```
  */
 export async function main(

@@ -13,10 +13,11 @@ import { runTask, type TaskSpec } from "./_cli.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { main } from "./experiments_list.ts";
  * let text = "";
  * const code = await main(["--root", await Deno.makeTempDir()], (t) => text += t);
- * console.assert(code === 0 && text.includes("No runs"));
+ * assert(code === 0 && text.includes("No runs"));
  * ```
  */
 export async function main(

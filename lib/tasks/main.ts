@@ -57,13 +57,14 @@ export interface MainStepResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { missingDisplays } from "./main.ts";
  * const nb = { cells: [
  *   { cell_type: "code", source: ["await show(1);"], outputs: [{ output_type: "display_data" }] },
  *   { cell_type: "code", source: "await show(2);", outputs: [] },
  *   { cell_type: "code", source: "let a = 1;", outputs: [] },
  * ] };
- * console.assert(missingDisplays(nb).join() === "1");
+ * assert(missingDisplays(nb).join() === "1");
  * ```
  */
 export function missingDisplays(nb: unknown): number[] {
@@ -97,6 +98,7 @@ export interface MainOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { runMain } from "./main.ts";
  * const root = await Deno.makeTempDir();
  * const r = await runMain({
@@ -107,7 +109,7 @@ export interface MainOptions {
  *   } } as any),
  *   log: () => {},
  * });
- * console.assert(r.length === 1 && !r[0].ok && r[0].message!.includes("boom"));
+ * assert(r.length === 1 && !r[0].ok && r[0].message!.includes("boom"));
  * ```
  */
 export async function runMain(options: MainOptions = {}): Promise<MainStepResult[]> {
@@ -195,10 +197,11 @@ async function _attempt(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { formatMainSummary } from "./main.ts";
  * const s = formatMainSummary([{ step: { notebook: "n.ipynb", trains: "s" }, ok: true, html: "r/n.html",
  *   experimentRunId: "20261124T000000Z-a-b", seconds: 1 }], 1);
- * console.assert(s.includes("r/n.html") && s.includes("s: 20261124T000000Z-a-b"));
+ * assert(s.includes("r/n.html") && s.includes("s: 20261124T000000Z-a-b"));
  * ```
  */
 export function formatMainSummary(results: readonly MainStepResult[], totalSteps: number): string {

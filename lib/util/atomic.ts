@@ -19,10 +19,11 @@ function _tempPath(path: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { writeFileAtomic } from "./atomic.ts";
  * const dir = await Deno.makeTempDir();
  * await writeFileAtomic(`${dir}/a.txt`, "hello");
- * console.assert(await Deno.readTextFile(`${dir}/a.txt`) === "hello");
+ * assert(await Deno.readTextFile(`${dir}/a.txt`) === "hello");
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
@@ -53,10 +54,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { writeJsonAtomic } from "./atomic.ts";
  * const dir = await Deno.makeTempDir();
  * await writeJsonAtomic(`${dir}/a.json`, { a: 1 });
- * console.assert(JSON.parse(await Deno.readTextFile(`${dir}/a.json`)).a === 1);
+ * assert(JSON.parse(await Deno.readTextFile(`${dir}/a.json`)).a === 1);
  * ```
  */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
@@ -68,10 +70,11 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { writeJsonAtomicSync } from "./atomic.ts";
  * const dir = Deno.makeTempDirSync();
  * writeJsonAtomicSync(`${dir}/a.json`, { a: 1 });
- * console.assert(JSON.parse(Deno.readTextFileSync(`${dir}/a.json`)).a === 1);
+ * assert(JSON.parse(Deno.readTextFileSync(`${dir}/a.json`)).a === 1);
  * ```
  */
 export function writeJsonAtomicSync(path: string, value: unknown): void {
@@ -87,11 +90,12 @@ function _json(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { copyFileAtomic, writeFileAtomic } from "./atomic.ts";
  * const dir = await Deno.makeTempDir();
  * await writeFileAtomic(`${dir}/a`, "x");
  * await copyFileAtomic(`${dir}/a`, `${dir}/b`);
- * console.assert(await Deno.readTextFile(`${dir}/b`) === "x");
+ * assert(await Deno.readTextFile(`${dir}/b`) === "x");
  * ```
  */
 export async function copyFileAtomic(src: string, dest: string): Promise<void> {
@@ -112,10 +116,11 @@ export async function copyFileAtomic(src: string, dest: string): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { writeFileAtomicSync } from "./atomic.ts";
  * const dir = Deno.makeTempDirSync();
  * writeFileAtomicSync(`${dir}/a.txt`, "hello");
- * console.assert(Deno.readTextFileSync(`${dir}/a.txt`) === "hello");
+ * assert(Deno.readTextFileSync(`${dir}/a.txt`) === "hello");
  * ```
  */
 export function writeFileAtomicSync(path: string, data: string): void {

@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { CandlelabError } from "./errors.ts";
  * const e = new CandlelabError("Cannot build labels: horizon must be a positive integer, current value is 0");
- * console.assert(e.name === "CandlelabError");
+ * assert(e.name === "CandlelabError");
  * ```
  */
 export class CandlelabError extends Error {

@@ -10,10 +10,11 @@ import { createHash } from "node:crypto";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sha256File } from "./hash.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/a`, "abc");
- * console.assert((await sha256File(`${dir}/a`)).startsWith("ba7816bf"));
+ * assert((await sha256File(`${dir}/a`)).startsWith("ba7816bf"));
  * ```
  */
 export async function sha256File(path: string): Promise<string> {
@@ -28,8 +29,9 @@ export async function sha256File(path: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sha256 } from "./hash.ts";
- * console.assert(sha256("abc").startsWith("ba7816bf"));
+ * assert(sha256("abc").startsWith("ba7816bf"));
  * ```
  */
 export function sha256(data: string | Uint8Array): string {
@@ -42,8 +44,9 @@ export function sha256(data: string | Uint8Array): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { canonicalJson } from "./hash.ts";
- * console.assert(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) === '{"a":[2,{"c":4,"d":3}],"b":1}');
+ * assert(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) === '{"a":[2,{"c":4,"d":3}],"b":1}');
  * ```
  */
 export function canonicalJson(value: unknown): string {
@@ -72,8 +75,9 @@ function _canonical(value: unknown): unknown {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { hashId } from "./hash.ts";
- * console.assert(hashId({ a: 1, b: 2 }) === hashId({ b: 2, a: 1 }));
+ * assert(hashId({ a: 1, b: 2 }) === hashId({ b: 2, a: 1 }));
  * ```
  */
 export function hashId(value: unknown, length = 16): string {

@@ -26,10 +26,11 @@ function _argmax(p: ProbaMatrix): Int32Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ClassPrior } from "./_test_estimators.ts";
  * const X = { names: ["x"], columns: [Float64Array.of(0, 0, 0, 0)], nRows: 4 };
  * const m = await new ClassPrior().fit(X, Int32Array.of(2, 2, 2, 0));
- * console.assert(m.predictProba(X).data[2] === 0.75);
+ * assert(m.predictProba(X).data[2] === 0.75);
  * ```
  */
 export class ClassPrior implements Estimator {
@@ -82,10 +83,11 @@ export class ClassPrior implements Estimator {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { NearestCentroid } from "./_test_estimators.ts";
  * const X = { names: ["x"], columns: [Float64Array.of(-1, -1, 1, 1)], nRows: 4 };
  * const m = await new NearestCentroid().fit(X, Int32Array.of(0, 0, 2, 2));
- * console.assert(m.predict(X).join() === "0,0,2,2");
+ * assert(m.predict(X).join() === "0,0,2,2");
  * ```
  */
 export class NearestCentroid implements Estimator {

@@ -73,10 +73,11 @@ export type ValidationConfig = z.output<typeof ValidationConfigSchema>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { splitsFromConfig, ValidationConfigSchema } from "./config.ts";
  * const cfg = ValidationConfigSchema.parse({ folds: 4, max_train_rows: 200000 });
  * const s = splitsFromConfig(cfg, 1000, { horizon: 15 });
- * console.assert(s.length === 4 && s[0].train[0].end === 185);
+ * assert(s.length === 4 && s[0].train[0].end === 185);
  * ```
  */
 export function splitsFromConfig(

@@ -26,9 +26,10 @@ export interface PermutationImportance {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { impurityImportance } from "./importance.ts";
  * const model = { featureImportance: () => ({ a: 0.2, b: 0.8 }) };
- * console.assert(impurityImportance(model)[0].feature === "b");
+ * assert(impurityImportance(model)[0].feature === "b");
  * ```
  */
 export function impurityImportance(
@@ -45,13 +46,14 @@ export function impurityImportance(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { permutationImportance } from "./importance.ts";
  * import { NearestCentroid } from "./_test_estimators.ts";
  * const x = Float64Array.from({ length: 40 }, (_, i) => (i % 2 ? 1 : -1));
  * const X = { names: ["signal", "noise"], columns: [x, new Float64Array(40)], nRows: 40 };
  * const y = Int32Array.from(x, (v) => (v > 0 ? 2 : 0));
  * const imp = permutationImportance(await new NearestCentroid().fit(X, y), X, y, { seed: 1 });
- * console.assert(imp[0].feature === "signal" && imp[0].mean > 0.3 && imp[1].mean === 0);
+ * assert(imp[0].feature === "signal" && imp[0].mean > 0.3 && imp[1].mean === 0);
  * ```
  */
 export function permutationImportance(

@@ -69,9 +69,10 @@ function _checkSameLength(a: { length: number }, b: { length: number }): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { confusionMatrix } from "./metrics.ts";
  * const c = confusionMatrix(Int32Array.of(0, 1, 2, 2), Int32Array.of(0, 2, 2, 1), 3);
- * console.assert(c[2][1] === 1 && c[1][2] === 1 && c[0][0] === 1);
+ * assert(c[2][1] === 1 && c[1][2] === 1 && c[0][0] === 1);
  * ```
  */
 export function confusionMatrix(yTrue: Int32Array, yPred: Int32Array, k = 3): number[][] {
@@ -88,8 +89,9 @@ export function confusionMatrix(yTrue: Int32Array, yPred: Int32Array, k = 3): nu
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { accuracy } from "./metrics.ts";
- * console.assert(accuracy(Int32Array.of(0, 1, 2, 2), Int32Array.of(0, 1, 1, 2)) === 0.75);
+ * assert(accuracy(Int32Array.of(0, 1, 2, 2), Int32Array.of(0, 1, 1, 2)) === 0.75);
  * ```
  */
 export function accuracy(yTrue: Int32Array, yPred: Int32Array): number {
@@ -104,8 +106,9 @@ export function accuracy(yTrue: Int32Array, yPred: Int32Array): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { majorityBaseline } from "./metrics.ts";
- * console.assert(majorityBaseline(Int32Array.of(1, 1, 1, 0), 3) === 0.75);
+ * assert(majorityBaseline(Int32Array.of(1, 1, 1, 0), 3) === 0.75);
  * ```
  */
 export function majorityBaseline(yTrue: Int32Array, k = 3): number {
@@ -120,9 +123,10 @@ export function majorityBaseline(yTrue: Int32Array, k = 3): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { perClassMetrics } from "./metrics.ts";
  * const m = perClassMetrics(Int32Array.of(0, 0, 1), Int32Array.of(0, 1, 1), 2);
- * console.assert(m[0].precision === 1 && m[0].recall === 0.5 && m[1].support === 1);
+ * assert(m[0].precision === 1 && m[0].recall === 0.5 && m[1].support === 1);
  * ```
  */
 export function perClassMetrics(yTrue: Int32Array, yPred: Int32Array, k = 3): ClassMetrics[] {
@@ -144,9 +148,10 @@ export function perClassMetrics(yTrue: Int32Array, yPred: Int32Array, k = 3): Cl
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { macroF1 } from "./metrics.ts";
  * // class 2 never appears: mean over classes 0 and 1 only
- * console.assert(Math.abs(macroF1(Int32Array.of(0, 0, 1), Int32Array.of(0, 1, 1)) - 2 / 3) < 1e-12);
+ * assert(Math.abs(macroF1(Int32Array.of(0, 0, 1), Int32Array.of(0, 1, 1)) - 2 / 3) < 1e-12);
  * ```
  */
 export function macroF1(yTrue: Int32Array, yPred: Int32Array, k = 3): number {
@@ -163,8 +168,9 @@ export function macroF1(yTrue: Int32Array, yPred: Int32Array, k = 3): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { balancedAccuracy } from "./metrics.ts";
- * console.assert(balancedAccuracy(Int32Array.of(0, 0, 0, 1), Int32Array.of(0, 0, 0, 0)) === 0.5);
+ * assert(balancedAccuracy(Int32Array.of(0, 0, 0, 1), Int32Array.of(0, 0, 0, 0)) === 0.5);
  * ```
  */
 export function balancedAccuracy(yTrue: Int32Array, yPred: Int32Array, k = 3): number {
@@ -179,9 +185,10 @@ export function balancedAccuracy(yTrue: Int32Array, yPred: Int32Array, k = 3): n
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { argmaxProba } from "./metrics.ts";
  * const p = { nRows: 2, nClasses: 3, data: Float64Array.of(0.2, 0.5, 0.3, 0.6, 0.1, 0.3) };
- * console.assert(argmaxProba(p).join() === "1,0");
+ * assert(argmaxProba(p).join() === "1,0");
  * ```
  */
 export function argmaxProba(proba: ProbaMatrix): Int32Array {
@@ -200,9 +207,10 @@ export function argmaxProba(proba: ProbaMatrix): Int32Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { logLoss } from "./metrics.ts";
  * const p = { nRows: 2, nClasses: 2, data: Float64Array.of(0.5, 0.5, 0, 1) };
- * console.assert(Math.abs(logLoss(Int32Array.of(0, 1), p) - Math.log(2) / 2) < 1e-12);
+ * assert(Math.abs(logLoss(Int32Array.of(0, 1), p) - Math.log(2) / 2) < 1e-12);
  * ```
  */
 export function logLoss(yTrue: Int32Array, proba: ProbaMatrix, eps = 1e-15): number {
@@ -222,10 +230,11 @@ export function logLoss(yTrue: Int32Array, proba: ProbaMatrix, eps = 1e-15): num
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { calibrationTable } from "./metrics.ts";
  * const p = { nRows: 2, nClasses: 2, data: Float64Array.of(0.9, 0.1, 0.55, 0.45) };
  * const t = calibrationTable(Int32Array.of(0, 1), p, 5);
- * console.assert(t[4].count === 1 && t[4].accuracy === 1 && t[0].accuracy === 0);
+ * assert(t[4].count === 1 && t[4].accuracy === 1 && t[0].accuracy === 0);
  * ```
  */
 export function calibrationTable(yTrue: Int32Array, proba: ProbaMatrix, bins = 10): CalibrationBin[] {
@@ -254,10 +263,11 @@ export function calibrationTable(yTrue: Int32Array, proba: ProbaMatrix, bins = 1
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { classificationReport } from "./metrics.ts";
  * const p = { nRows: 3, nClasses: 3, data: Float64Array.of(0.8, 0.1, 0.1, 0.1, 0.8, 0.1, 0.1, 0.1, 0.8) };
  * const r = classificationReport(Int32Array.of(0, 1, 2), p);
- * console.assert(r.accuracy === 1 && r.macroF1 === 1 && r.confusion[2][2] === 1);
+ * assert(r.accuracy === 1 && r.macroF1 === 1 && r.confusion[2][2] === 1);
  * ```
  */
 export function classificationReport(yTrue: Int32Array, proba: ProbaMatrix, bins = 10): ClassificationReport {

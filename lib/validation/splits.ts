@@ -67,9 +67,10 @@ function _checkInt(name: string, value: number, min: number, action: string): vo
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { deriveGap } from "./splits.ts";
  * const g = deriveGap({ horizon: 15, lookback: 240 });
- * console.assert(g.before === 15 && g.after === 255);
+ * assert(g.before === 15 && g.after === 255);
  * ```
  */
 export function deriveGap(look: Lookaround, embargo?: number): Gap {
@@ -104,9 +105,10 @@ export interface WalkForwardOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { walkForwardSplits } from "./splits.ts";
  * const s = walkForwardSplits({ n: 1000, folds: 4, gap: { before: 15, after: 15 } });
- * console.assert(s[0].train[0].end === 185 && s[0].test.start === 200 && s[3].test.end === 1000);
+ * assert(s[0].train[0].end === 185 && s[0].test.start === 200 && s[3].test.end === 1000);
  * ```
  */
 export function walkForwardSplits(opts: WalkForwardOptions): Split[] {
@@ -156,9 +158,10 @@ export interface PurgedKFoldOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { purgedKFoldSplits } from "./splits.ts";
  * const s = purgedKFoldSplits({ n: 300, folds: 3, gap: { before: 5, after: 10 } });
- * console.assert(s[1].train[0].end === 95 && s[1].train[1].start === 210);
+ * assert(s[1].train[0].end === 95 && s[1].train[1].start === 210);
  * ```
  */
 export function purgedKFoldSplits(opts: PurgedKFoldOptions): Split[] {
@@ -198,9 +201,10 @@ function _stride(nTrain: number, max?: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { trainIndices } from "./splits.ts";
  * const idx = trainIndices({ fold: 1, train: [{ start: 0, end: 5 }], test: { start: 6, end: 8 }, stride: 2, gap: { before: 1, after: 1 } });
- * console.assert(idx.join() === "0,2,4");
+ * assert(idx.join() === "0,2,4");
  * ```
  */
 export function trainIndices(split: Split): Int32Array {

@@ -93,9 +93,10 @@ export interface WalkForwardRunOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { takeRows } from "./walk_forward.ts";
  * const X = { names: ["a"], columns: [Float64Array.of(1, 2, 3)], nRows: 3 };
- * console.assert(takeRows(X, Int32Array.of(2, 0)).columns[0].join() === "3,1");
+ * assert(takeRows(X, Int32Array.of(2, 0)).columns[0].join() === "3,1");
  * ```
  */
 export function takeRows(X: FeatureMatrix, idx: Int32Array, into?: Float64Array): FeatureMatrix {
@@ -116,9 +117,10 @@ export function takeRows(X: FeatureMatrix, idx: Int32Array, into?: Float64Array)
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sliceRows } from "./walk_forward.ts";
  * const X = { names: ["a"], columns: [Float64Array.of(1, 2, 3)], nRows: 3 };
- * console.assert(sliceRows(X, 1, 3).columns[0].join() === "2,3");
+ * assert(sliceRows(X, 1, 3).columns[0].join() === "2,3");
  * ```
  */
 export function sliceRows(X: FeatureMatrix, start: number, end: number): FeatureMatrix {
@@ -160,6 +162,7 @@ interface _GatherBuffer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { walkForward } from "./walk_forward.ts";
  * import { walkForwardSplits } from "./splits.ts";
  * import { ClassPrior } from "./_test_estimators.ts";
@@ -168,7 +171,7 @@ interface _GatherBuffer {
  * const y = Int32Array.from({ length: n }, (_, i) => i % 3);
  * const folds = walkForwardSplits({ n, folds: 2, gap: { before: 2, after: 2 } });
  * const r = await walkForward({ X, y, folds, makeModel: () => new ClassPrior() });
- * console.assert(r.rows[0] === 20 && r.proba.nRows === 40);
+ * assert(r.rows[0] === 20 && r.proba.nRows === 40);
  * ```
  */
 export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForwardResult> {

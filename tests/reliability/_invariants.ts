@@ -52,9 +52,10 @@ function _integrity(file: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { checkProjectIntegrity } from "./_invariants.ts";
  * const r = await checkProjectIntegrity(await Deno.makeTempDir());
- * console.assert(r.problems.length === 0 && r.checked === 0);
+ * assert(r.problems.length === 0 && r.checked === 0);
  * ```
  */
 export async function checkProjectIntegrity(root: string): Promise<IntegrityReport> {

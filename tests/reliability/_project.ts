@@ -26,9 +26,10 @@ export const SUMMARY_FILE = join(Deno.env.get("TMPDIR") ?? "/tmp", "candlelab-re
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { makeProject } from "./_project.ts";
  * const root = await makeProject();
- * console.assert((await Deno.stat(`${root}/configs/features/ema_cross_rsi.yaml`)).isFile);
+ * assert((await Deno.stat(`${root}/configs/features/ema_cross_rsi.yaml`)).isFile);
  * ```
  */
 export async function makeProject(): Promise<string> {
@@ -55,9 +56,10 @@ async function _copyDir(from: string, to: string): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { smallConfig } from "./_project.ts";
  * const c = smallConfig((c) => (c.seed = 3));
- * console.assert(c.seed === 3 && (c.model as { nTrees: number }).nTrees === 10);
+ * assert(c.seed === 3 && (c.model as { nTrees: number }).nTrees === 10);
  * ```
  */
 export function smallConfig(edit: (c: Record<string, unknown>) => void = () => {}): Record<string, unknown> {
@@ -75,9 +77,10 @@ export function smallConfig(edit: (c: Record<string, unknown>) => void = () => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { makeProject, smallConfig, writeConfig } from "./_project.ts";
  * const root = await makeProject();
- * console.assert((await writeConfig(root, "t", smallConfig())) === "configs/strategies/t.yaml");
+ * assert((await writeConfig(root, "t", smallConfig())) === "configs/strategies/t.yaml");
  * ```
  */
 export async function writeConfig(root: string, name: string, config: unknown): Promise<string> {
@@ -92,10 +95,11 @@ export async function writeConfig(root: string, name: string, config: unknown): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { snapshotTree } from "./_project.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/a`, "x");
- * console.assert(Object.keys(await snapshotTree(dir)).join() === "a");
+ * assert(Object.keys(await snapshotTree(dir)).join() === "a");
  * ```
  */
 export async function snapshotTree(dir: string, skip?: RegExp): Promise<Record<string, string>> {
@@ -183,9 +187,10 @@ export function spawnDeno(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { caught } from "./_project.ts";
  * const e = await caught(() => Promise.reject(new RangeError("x")));
- * console.assert(e instanceof RangeError);
+ * assert(e instanceof RangeError);
  * ```
  */
 export async function caught(fn: () => unknown): Promise<Error> {
@@ -232,8 +237,9 @@ export type Counts = Record<string, number | string>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { summaryLine } from "./_project.ts";
- * console.assert(summaryLine({ crash: { kills: 3, files_lost: 0 } }).includes("3 kills survived"));
+ * assert(summaryLine({ crash: { kills: 3, files_lost: 0 } }).includes("3 kills survived"));
  * ```
  */
 export function summaryLine(parts: Record<string, Counts>): string {
