@@ -99,8 +99,10 @@ LABEL org.opencontainers.image.title="candlelab" \
       org.opencontainers.image.base.name="docker.io/library/debian:12.8-slim"
 
 EXPOSE 8888
-# tini reaps the kernels; the entrypoint drops from root to the mount owner (docs/deploy/entrypoint.sh).
-ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/candlelab-entrypoint"]
+# tini reaps the kernels and (-g) passes SIGTERM to the whole process group: `deno task` does not forward it
+# to its child, so a stopped worker would otherwise wait for SIGKILL. The entrypoint drops from root to the
+# mount owner (docs/deploy/entrypoint.sh).
+ENTRYPOINT ["/usr/bin/tini", "-g", "--", "/usr/local/bin/candlelab-entrypoint"]
 # Default: every notebook headless (the `runner`), so `docker run --rm candlelab:local` alone works.
 # Inside the container Jupyter listens on all interfaces; docker-compose.yml publishes it on 127.0.0.1 only.
 CMD ["./node_modules/.bin/deno", "run", "-A", "lib/tasks/nb_run_all.ts"]
