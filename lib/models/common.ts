@@ -92,8 +92,9 @@ export function checkModelJSON(json: unknown, kind: string, formatVersion: numbe
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { namedImportance } from "./common.ts";
- * console.assert(namedImportance(["a", "b"], [0.25, 0.75]).b === 0.75);
+ * assert(namedImportance(["a", "b"], [0.25, 0.75]).b === 0.75);
  * ```
  */
 export function namedImportance(names: readonly string[], values: ArrayLike<number>): Record<string, number> {
