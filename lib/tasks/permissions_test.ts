@@ -44,6 +44,8 @@ const MAY_FFI = new Set([
   "nb:run-all",
   "jupyter",
   "evaluate",
+  // the sweep process itself loads the dataset in queue mode (trial ids, recording) through DuckDB
+  "sweep",
   "sweep:worker",
   // the benchmark runs the experiment's code with its permissions (bench/bench.ts benchPermissions)
   "bench",
