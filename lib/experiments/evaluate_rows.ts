@@ -137,7 +137,8 @@ export function backtestSummary(r: BacktestResult, intervalMs: number): Backtest
     ...returnMoments(r.equity, intervalMs),
     total_return: r.metrics.totalReturn,
     max_drawdown: r.metrics.maxDrawdown,
-    n_trades: r.trades.length,
+    // counts from the trade log: trade objects are made once, for backtest.json
+    n_trades: r.metrics.nTrades,
     cagr: r.metrics.cagr,
     sortino: r.metrics.sortino,
     calmar: r.metrics.calmar,

@@ -50,7 +50,7 @@ import { hashId } from "../util/hash.ts";
 import type { ExperimentConfig } from "./config.ts";
 import { type Run, withRun } from "./recorder.ts";
 import type { Progress } from "./progress.ts";
-import { returnMoments } from "./returns.ts";
+import { backtestSummary } from "./evaluate_rows.ts";
 import { computeVerdict, type Verdict } from "./verdict.ts"; // issue #11
 import { datasetBeforeLockbox, type Lockbox, resolveLockbox } from "./holdout.ts"; // issue #13
 import { type HoldoutResult, holdoutStage } from "./holdout_stage.ts"; // issue #13
@@ -389,22 +389,7 @@ async function _pipeline(
   };
   const result = await run.stage("backtest", (log) => {
     const r = backtest(btInput);
-    const m = returnMoments(r.equity, dataset.intervalMs);
-    run.setBacktest({
-      ...m,
-      total_return: r.metrics.totalReturn,
-      max_drawdown: r.metrics.maxDrawdown,
-      // counts from the trade log: trade objects are made once, for backtest.json (artifacts stage)
-      n_trades: r.metrics.nTrades,
-      cagr: r.metrics.cagr,
-      sortino: r.metrics.sortino,
-      calmar: r.metrics.calmar,
-      buy_and_hold_return: r.buyAndHold.totalReturn,
-      attribution: r.attribution,
-      missing_funding_events: r.flags.missingFunding.count,
-      gaps: r.flags.gaps.count,
-      liquidations: r.flags.liquidations,
-    });
+    run.setBacktest(backtestSummary(r, dataset.intervalMs));
     log.info("backtest", { total_return: r.metrics.totalReturn, trades: r.metrics.nTrades });
     // issue #11: funding paid as zero is a warning, not only a counter
     const mf = r.flags.missingFunding;
