@@ -10,8 +10,7 @@
 import { parseArgs } from "node:util";
 import { loadExperimentConfig } from "../experiments/config.ts";
 import { evaluateModel } from "../experiments/evaluate.ts";
-import { CandlelabError } from "../util/errors.ts";
-import { exitOnSignals } from "../util/interrupt.ts";
+import { refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
 
 const _USAGE = "usage: deno task evaluate <config.yaml> --model <id> [--set path.to.key=value ...] " +
   "[--start 2024-01-01] [--end 2025-01-01] [--allow-overlap]";
@@ -94,12 +93,19 @@ function _day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
+const SPEC: TaskSpec = {
+  name: "evaluate",
+  usage: _USAGE.replace(/^usage: /, ""),
+  about: "Applies a registered model to a dataset (another period or asset): rebuilds its feature set, " +
+    "checks the data and its overlap with the training range, predicts, backtests and records a run.",
+  writes: "data/cache/, experiments/",
+};
+
 if (import.meta.main) {
-  exitOnSignals(); // issue #15: the task decides what Ctrl-C does (the run's last word, then exit 130)
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (err) {
-    console.error(err instanceof CandlelabError ? err.message : (err as Error).stack ?? String(err));
-    Deno.exit(1);
-  }
+  // runTask: --help, honest permission messages, and what Ctrl-C does (the run's last word, then exit 130)
+  await runTask(SPEC, async (args) => {
+    const code = await main(args);
+    await refreshRunsIndex(); // experiments/index.html lists every run
+    return code;
+  });
 }
