@@ -63,28 +63,8 @@ export function selectValidRows(
   return { mask, index, kept, droppedWarmup: first, droppedInvalid: n - first - kept };
 }
 
-/**
- * Gathers `index` rows of a column. When the index is one contiguous run (warm-up at the start, label
- * tail at the end, nothing dropped in between) the result is a zero-copy `subarray` view that shares
- * memory with `column`; otherwise a new array of the column's type.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { takeRows } from "./valid.ts";
- * assert.equal(takeRows(new Float64Array([5, 6, 7]), Int32Array.of(0, 2))[1], 7);
- * assert.deepEqual(takeRows(Int32Array.of(5, 6, 7), Int32Array.of(1, 2)), Int32Array.of(6, 7));
- * ```
- */
-export function takeRows<T extends Float64Array | Int32Array>(column: T, index: Int32Array): T {
-  const k = index.length;
-  if (k === 0 || index[k - 1] - index[0] === k - 1) {
-    return column.subarray(k ? index[0] : 0, k ? index[0] + k : 0) as T;
-  }
-  const out = new (column.constructor as new (n: number) => T)(index.length);
-  for (let k = 0; k < index.length; k++) out[k] = column[index[k]];
-  return out;
-}
+/** Rows of a column by index (a view when contiguous, else a copy): the one in lib/series/rows.ts. */
+export { takeRows } from "../series/rows.ts";
 
 /** Why the rows of a dataset were not modelled, per cause (issue #11, ADR-028). */
 export interface RowAccounting {

@@ -10,7 +10,8 @@ import { computeLabels, labelColumn } from "./labels.ts";
 import type { LabelSpec } from "./config.ts";
 import { computeFeatureColumns, type ComputeOptions, type FeatureSet } from "../features/set.ts";
 import { float64Column } from "../series/columns.ts";
-import { type RowSelection, selectValidRows, takeRows } from "../features/valid.ts";
+import { type RowSelection, selectValidRows } from "../features/valid.ts";
+import { takeRows } from "../series/rows.ts";
 
 /** Result of `buildFeatureTable`. */
 export interface FeatureTableResult {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { FeatureMatrix } from "./estimator.ts";
+import { sliceMatrixRows } from "./matrix.ts";
 import { createRng } from "./rng.ts";
 
 /** A feature matrix and its class labels. */
@@ -44,7 +45,7 @@ export function plantedSignal(nRows: number, nFeatures: number, seed: number, no
 }
 
 /**
- * Rows [from, to) of a labelled matrix (a time block).
+ * Rows [from, to) of a labelled matrix (a time block), as views of `d` (`sliceMatrixRows`, lib/models/matrix.ts).
  *
  * @example
  * ```ts
@@ -55,10 +56,7 @@ export function plantedSignal(nRows: number, nFeatures: number, seed: number, no
  * ```
  */
 export function sliceRows(d: LabelledMatrix, from: number, to: number): LabelledMatrix {
-  return {
-    X: { names: [...d.X.names], columns: d.X.columns.map((c) => c.slice(from, to)), nRows: to - from },
-    y: d.y.slice(from, to),
-  };
+  return { X: sliceMatrixRows(d.X, from, to), y: d.y.subarray(from, to) };
 }
 
 /**

@@ -17,7 +17,9 @@
  * @module
  */
 import type { Estimator, FeatureMatrix, ModelJSON, ProbaMatrix } from "../models/estimator.ts";
+import { gatherMatrixRows, sliceMatrixRows } from "../models/matrix.ts";
 import { WorkerPool } from "../models/worker_pool.ts";
+import { gatherRows } from "../series/rows.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { type ClassificationReport, classificationReport } from "./metrics.ts";
 import { type PermutationImportance, permutationImportance } from "./importance.ts";
@@ -87,52 +89,6 @@ export interface WalkForwardRunOptions {
   pool?: WorkerPool;
 }
 
-/**
- * Rows of a feature matrix, copied, in the order of `idx`: into new arrays, or into `into` (column f at
- * `[f * idx.length, (f + 1) * idx.length)`; at least idx.length x columns long) to reuse memory.
- *
- * @example
- * ```ts
- * import assert from "node:assert";
- * import { takeRows } from "./walk_forward.ts";
- * const X = { names: ["a"], columns: [Float64Array.of(1, 2, 3)], nRows: 3 };
- * assert(takeRows(X, Int32Array.of(2, 0)).columns[0].join() === "3,1");
- * ```
- */
-export function takeRows(X: FeatureMatrix, idx: Int32Array, into?: Float64Array): FeatureMatrix {
-  const m = idx.length;
-  if (into && into.length < m * X.columns.length) {
-    throw new RangeError(`takeRows: into holds ${into.length} values, ${m * X.columns.length} are needed`);
-  }
-  const columns = X.columns.map((col, f) => {
-    const out = into ? into.subarray(f * m, (f + 1) * m) : new Float64Array(m);
-    for (let i = 0; i < m; i++) out[i] = col[idx[i]];
-    return out;
-  });
-  return { names: X.names, columns, nRows: m };
-}
-
-/**
- * A contiguous row range `[start, end)` of a feature matrix, as views (no copy).
- *
- * @example
- * ```ts
- * import assert from "node:assert";
- * import { sliceRows } from "./walk_forward.ts";
- * const X = { names: ["a"], columns: [Float64Array.of(1, 2, 3)], nRows: 3 };
- * assert(sliceRows(X, 1, 3).columns[0].join() === "2,3");
- * ```
- */
-export function sliceRows(X: FeatureMatrix, start: number, end: number): FeatureMatrix {
-  return { names: X.names, columns: X.columns.map((c) => c.subarray(start, end)), nRows: end - start };
-}
-
-function _take<T extends Int32Array | Float64Array>(a: T, idx: Int32Array): T {
-  const out = new (a.constructor as new (n: number) => T)(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
-  return out;
-}
-
 /** Training rows of a split: views when they are one contiguous range (no copy), else gathered into `buf`. */
 function _trainRows(
   X: FeatureMatrix,
@@ -144,12 +100,12 @@ function _trainRows(
 ) {
   if (split.stride === 1 && split.train.length === 1) {
     const { start, end } = split.train[0];
-    return { X: sliceRows(X, start, end), y: y.subarray(start, end), w: w?.subarray(start, end) };
+    return { X: sliceMatrixRows(X, start, end), y: y.subarray(start, end), w: w?.subarray(start, end) };
   }
   const m = idx.length, F = X.columns.length;
   // 1/8 extra, so the next fold's slightly larger training set (one more row) reuses the same memory.
   if (buf.x.length < m * F) buf.x = new Float64Array(Math.ceil(m * 1.125) * F);
-  return { X: takeRows(X, idx, buf.x), y: _take(y, idx), w: w ? _take(w, idx) : undefined };
+  return { X: gatherMatrixRows(X, idx, buf.x), y: gatherRows(y, idx), w: w ? gatherRows(w, idx) : undefined };
 }
 
 /** Memory for gathered training rows, reused from fold to fold (first-touching fresh memory is slow). */
@@ -213,7 +169,7 @@ async function _run(opts: WalkForwardRunOptions, pool: WorkerPool): Promise<Walk
     const t1 = performance.now();
     onProgress?.({ fold: split.fold, folds: folds.length, stage: "predict" });
     const { start, end } = split.test;
-    const test = sliceRows(X, start, end);
+    const test = sliceMatrixRows(X, start, end);
     const proba = model.predictProbaAsync
       ? await model.predictProbaAsync(test, { pool })
       : model.predictProba(test);
@@ -226,7 +182,7 @@ async function _run(opts: WalkForwardRunOptions, pool: WorkerPool): Promise<Walk
     }
     parts.push({ fold: split.fold, start, end, proba });
     const perm = opts.permutation && opts.permutation.repeats > 0
-      ? permutationImportance(model, sliceRows(X, start, end), y.subarray(start, end), {
+      ? permutationImportance(model, sliceMatrixRows(X, start, end), y.subarray(start, end), {
         seed: opts.permutation.seed + split.fold,
         repeats: opts.permutation.repeats,
         nClasses: proba.nClasses,
@@ -263,7 +219,7 @@ async function _run(opts: WalkForwardRunOptions, pool: WorkerPool): Promise<Walk
     rows,
     foldOf,
     proba,
-    overall: classificationReport(_take(y, rows), proba),
+    overall: classificationReport(gatherRows(y, rows), proba),
   };
   if (opts.finalModel) {
     onProgress?.({ fold: 0, folds: folds.length, stage: "final" });

@@ -13,7 +13,8 @@ import { WorkerPool } from "../models/worker_pool.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { ClassPrior, NearestCentroid } from "./_test_estimators.ts";
 import { purgedKFoldSplits, type Split, walkForwardSplits } from "./splits.ts";
-import { sliceRows, walkForward, type WalkForwardProgress } from "./walk_forward.ts";
+import { walkForward, type WalkForwardProgress } from "./walk_forward.ts";
+import { sliceMatrixRows } from "../models/matrix.ts";
 
 /** Records the `row` feature of every training row it sees, to prove what each fold trained on. */
 class Spy extends ClassPrior {
@@ -184,7 +185,7 @@ Deno.test("walkForward() with the forest: out-of-fold probabilities equal each f
   for (const f of r.folds) {
     const model = HistRandomForest.load(f.model);
     const n = f.testEnd - f.testStart;
-    const sync = model.predictProba(sliceRows(data.X, f.testStart, f.testEnd));
+    const sync = model.predictProba(sliceMatrixRows(data.X, f.testStart, f.testEnd));
     assert.deepEqual(Array.from(r.proba.data.subarray(off * 3, (off + n) * 3)), Array.from(sync.data));
     off += n;
   }
