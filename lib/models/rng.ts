@@ -1,10 +1,11 @@
 /**
- * Seeded random numbers for the tree engines: a small, fast 32-bit generator (SplitMix32-style mixing
- * feeding xorshift-multiply steps) and a seed-derivation function so tree `i` of a forest gets its own
+ * Seeded random numbers for the tree engines: the project's mulberry32 (lib/util/random.ts) with integer
+ * draws and batched counting, and a seed-derivation function so tree `i` of a forest gets its own
  * stream from `(seed, i)` whichever worker builds it.
  *
  * @module
  */
+import { MULBERRY32_INCREMENT, mulberry32Output } from "../util/random.ts";
 
 /**
  * Mixes two 32-bit integers into one well-scrambled 32-bit seed (murmur3 finaliser).
@@ -40,7 +41,8 @@ export interface Rng {
 }
 
 /**
- * Creates a seeded generator (mulberry32). Same seed, same sequence.
+ * Creates a seeded generator: `next()` is the stream of `mulberry32(seed)` (lib/util/random.ts). Same
+ * seed, same sequence.
  *
  * @example
  * ```ts
@@ -58,21 +60,12 @@ export interface Rng {
  */
 export function createRng(seed: number): Rng {
   let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = (): number => mulberry32Output(state = (state + MULBERRY32_INCREMENT) >>> 0);
   const countDraws = (n: number, draws: number, counts: Int32Array): void => {
     let s = state; // the same steps as next(), on a local copy of the state
     for (let d = 0; d < draws; d++) {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      counts[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)]++;
+      s = (s + MULBERRY32_INCREMENT) >>> 0;
+      counts[Math.floor(mulberry32Output(s) * n)]++;
     }
     state = s;
   };
