@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { commitFromEnv } from "../registry/git.ts";
+import { codeVersion } from "../registry/git.ts";
 import { hashId } from "../util/hash.ts";
 
 /** The manifest of a notebook run. */
@@ -78,8 +78,9 @@ export function notebookRunId(
 }
 
 /**
- * The git commit of `cwd` and whether the tree has uncommitted changes (null when git is unavailable; the
- * commit is then `CANDLELAB_GIT_COMMIT` if that is set).
+ * The git commit of `cwd` and whether the tree has uncommitted changes: `codeVersion`'s (lib/registry/git.ts,
+ * the one git reader, so a notebook run and a model agree on `dirty`). Null when git is unavailable; the
+ * commit is then `CANDLELAB_GIT_COMMIT` if that is set.
  *
  * @example
  * ```ts
@@ -90,17 +91,6 @@ export function notebookRunId(
  * ```
  */
 export async function gitState(cwd: string): Promise<{ commit: string | null; dirty: boolean | null }> {
-  const run = async (args: string[]): Promise<string | null> => {
-    try {
-      const out = await new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "null" }).output();
-      return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
-    } catch {
-      return null;
-    }
-  };
-  const commit = await run(["rev-parse", "HEAD"]);
-  // no checkout (e.g. the Docker image): the commit it was built from, dirtiness unknown
-  if (commit === null) return { commit: commitFromEnv(), dirty: null };
-  const status = await run(["status", "--porcelain", "--untracked-files=no"]);
-  return { commit, dirty: status === null ? null : status !== "" };
+  const { commit, dirty } = await codeVersion({ cwd });
+  return { commit, dirty };
 }
