@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { CandlelabError } from "../util/errors.ts";
 import { exitOnSignals } from "../util/interrupt.ts";
 import { writeRunsIndex } from "../experiments/index_html.ts";
@@ -40,6 +41,59 @@ export interface TaskSpec {
 export function wantsHelp(args: readonly string[]): boolean {
   const end = args.indexOf("--");
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+}
+
+/** What a task declares to {@link parseTaskArgs}: its flags and whether it takes positionals (parsing is strict). */
+export type TaskArgsConfig = Omit<ParseArgsConfig, "args" | "strict" | "tokens">;
+
+/** What {@link parseTaskArgs} returns: node:util's `parseArgs` result for `T`, strict. */
+export type TaskArgs<T extends TaskArgsConfig> = ReturnType<
+  typeof parseArgs<T & { args: string[]; strict: true }>
+>;
+
+/**
+ * A task's arguments, parsed strictly (an unknown flag, a missing value, or a positional the task does not
+ * take is an error). On an error the message is `Cannot read the arguments: <why>; <usage>`: handed to
+ * `refuse` (the task prints it and exits 2), and undefined is returned; without `refuse` it is thrown as a
+ * CandlelabError (runTask prints it and exits 1).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseTaskArgs } from "./_cli.ts";
+ * const config = { allowPositionals: true, options: { json: { type: "boolean" } } } as const;
+ * assert.deepEqual(parseTaskArgs(["a", "--json"], config, "usage: x <a>")?.positionals, ["a"]);
+ * const lines: string[] = [];
+ * assert.equal(parseTaskArgs(["--nope"], config, "usage: x <a>", (m) => lines.push(m)), undefined);
+ * assert.match(lines[0], /^Cannot read the arguments: .*--nope.*; usage: x <a>$/);
+ * assert.throws(() => parseTaskArgs(["--nope"], config, "usage: x <a>"), /Cannot read the arguments/);
+ * ```
+ */
+export function parseTaskArgs<const T extends TaskArgsConfig>(
+  args: string[],
+  config: T,
+  usage: string,
+): TaskArgs<T>;
+export function parseTaskArgs<const T extends TaskArgsConfig>(
+  args: string[],
+  config: T,
+  usage: string,
+  refuse: (message: string) => void,
+): TaskArgs<T> | undefined;
+export function parseTaskArgs<const T extends TaskArgsConfig>(
+  args: string[],
+  config: T,
+  usage: string,
+  refuse?: (message: string) => void,
+): TaskArgs<T> | undefined {
+  try {
+    return parseArgs({ ...config, args, strict: true }) as TaskArgs<T>;
+  } catch (err) {
+    const message = `Cannot read the arguments: ${(err as Error).message}; ${usage}`;
+    if (!refuse) throw new CandlelabError(message);
+    refuse(message);
+    return undefined;
+  }
 }
 
 /**

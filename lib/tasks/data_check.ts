@@ -7,12 +7,11 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { resolveSources } from "../data/load.ts";
 import { checkFile, formatCheck } from "../data/metadata.ts";
 import type { EngineKind } from "../data/engine.ts";
 import type { DatasetFileInfo, FileKind } from "../data/filename.ts";
-import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
+import { errorMessage, parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
 
 const _USAGE = "usage: deno task data:check <file|folder|glob>... [--asset BTC] [--quote USDT] " +
   "[--exchange binance] [--market spot|perp] [--interval 1h] [--kind ohlcv|funding|mark] [--json]";
@@ -30,12 +29,10 @@ const _USAGE = "usage: deno task data:check <file|folder|glob>... [--asset BTC] 
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
+  const parsed = parseTaskArgs(
+    args,
+    {
       allowPositionals: true,
-      strict: true,
       options: {
         engine: { type: "string", default: "native" },
         json: { type: "boolean", default: false },
@@ -46,11 +43,11 @@ export async function main(args: string[], out: (line: string) => void = console
         interval: { type: "string" },
         kind: { type: "string" },
       },
-    });
-  } catch (err) {
-    out(`Cannot read the arguments: ${(err as Error).message}; ${_USAGE}`);
-    return 2;
-  }
+    },
+    _USAGE,
+    out,
+  );
+  if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length === 0) {
     out(`Cannot check data: no file, folder or glob given; ${_USAGE}`);

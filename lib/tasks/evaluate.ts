@@ -7,10 +7,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { loadExperimentConfig } from "../experiments/config.ts";
 import { evaluateModel } from "../experiments/evaluate.ts";
-import { refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
 
 const _USAGE = "usage: deno task evaluate <config.yaml> --model <id> [--set path.to.key=value ...] " +
   "[--start 2024-01-01] [--end 2025-01-01] [--allow-overlap]";
@@ -28,12 +27,10 @@ const _USAGE = "usage: deno task evaluate <config.yaml> --model <id> [--set path
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
+  const parsed = parseTaskArgs(
+    args,
+    {
       allowPositionals: true,
-      strict: true,
       options: {
         model: { type: "string" },
         set: { type: "string", multiple: true, default: [] },
@@ -41,11 +38,11 @@ export async function main(args: string[], out: (line: string) => void = console
         end: { type: "string" },
         "allow-overlap": { type: "boolean" },
       },
-    });
-  } catch (err) {
-    out(`Cannot read the arguments: ${(err as Error).message}; ${_USAGE}`);
-    return 2;
-  }
+    },
+    _USAGE,
+    out,
+  );
+  if (!parsed) return 2;
   if (parsed.positionals.length !== 1 || !parsed.values.model) {
     out(
       `Cannot evaluate: expected one config file and --model <id>, got ${parsed.positionals.length} file(s) and ${

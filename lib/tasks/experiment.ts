@@ -6,11 +6,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { loadExperimentConfig } from "../experiments/config.ts";
 import { runExperiment } from "../experiments/pipeline.ts";
 import { terminalProgress } from "../models/progress.ts";
-import { refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
 import { join } from "node:path";
 import { readRunRecord } from "../experiments/run_record.ts";
 import { type FoldPeriod, formatFoldPeriod } from "../validation/time_folds.ts";
@@ -30,22 +29,20 @@ const _USAGE =
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
+  const parsed = parseTaskArgs(
+    args,
+    {
       allowPositionals: true,
       options: {
         set: { type: "string", multiple: true, default: [] },
         "no-state": { type: "boolean" },
         "open-holdout": { type: "boolean" }, // issue #13
       },
-      strict: true,
-    });
-  } catch (err) {
-    out(`Cannot read the arguments: ${(err as Error).message}; ${_USAGE}`);
-    return 2;
-  }
+    },
+    _USAGE,
+    out,
+  );
+  if (!parsed) return 2;
   if (parsed.positionals.length !== 1) {
     out(`Cannot run an experiment: expected one config file, got ${parsed.positionals.length}; ${_USAGE}`);
     return 2;

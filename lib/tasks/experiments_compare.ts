@@ -4,11 +4,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { CandlelabError } from "../util/errors.ts";
 import { compareRuns, formatComparison } from "../experiments/compare.ts";
 import { DEFAULT_RUNS_ROOT } from "../experiments/list.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
 
 /**
  * Runs the task with `args`; returns the exit code. Output goes to `out` (default stdout).
@@ -26,32 +24,16 @@ export async function main(
   args: string[],
   out: (text: string) => void = (t) => console.log(t.trimEnd()),
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = _parse(args);
-  } catch (err) {
-    throw new CandlelabError(
-      `Cannot read the arguments: ${
-        (err as Error).message
-      }; usage: deno task experiments:compare <run-id>... [--json] [--root experiments/runs]`,
-    );
-  }
-  const { values, positionals } = parsed;
-  const comparison = await compareRuns(values.root!, positionals);
-  out(values.json ? JSON.stringify(comparison, null, 2) + "\n" : formatComparison(comparison) + "\n");
-  return 0;
-}
-
-function _parse(args: string[]) {
-  return parseArgs({
-    args,
+  const { values, positionals } = parseTaskArgs(args, {
     options: {
       json: { type: "boolean", default: false },
       root: { type: "string", default: DEFAULT_RUNS_ROOT },
     },
     allowPositionals: true,
-    strict: true,
-  });
+  }, "usage: deno task experiments:compare <run-id>... [--json] [--root experiments/runs]");
+  const comparison = await compareRuns(values.root!, positionals);
+  out(values.json ? JSON.stringify(comparison, null, 2) + "\n" : formatComparison(comparison) + "\n");
+  return 0;
 }
 
 const SPEC: TaskSpec = {

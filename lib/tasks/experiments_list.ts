@@ -3,10 +3,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { CandlelabError } from "../util/errors.ts";
 import { DEFAULT_RUNS_ROOT, formatRunList, listRuns, summariseRun } from "../experiments/list.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
 
 /**
  * Runs the task with `args`; returns the exit code. Output goes to `out` (default stdout).
@@ -24,17 +22,14 @@ export async function main(
   args: string[],
   out: (text: string) => void = (t) => console.log(t.trimEnd()),
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = _parse(args);
-  } catch (err) {
-    throw new CandlelabError(
-      `Cannot read the arguments: ${
-        (err as Error).message
-      }; usage: deno task experiments:list [--strategy S] [--json] [--root experiments/runs]`,
-    );
-  }
-  const { values } = parsed;
+  const { values } = parseTaskArgs(args, {
+    options: {
+      strategy: { type: "string" },
+      json: { type: "boolean", default: false },
+      notebooks: { type: "boolean", default: false },
+      root: { type: "string", default: DEFAULT_RUNS_ROOT },
+    },
+  }, "usage: deno task experiments:list [--strategy S] [--json] [--root experiments/runs]");
   const root = values.root!;
   const { runs, notebooks, problems } = await listRuns(root, { strategy: values.strategy });
   const rows = runs.map(summariseRun);
@@ -59,19 +54,6 @@ export async function main(
   }
   for (const p of problems) out(`skipped ${p.path}: ${p.message.split("\n")[0]}\n`);
   return 0;
-}
-
-function _parse(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      strategy: { type: "string" },
-      json: { type: "boolean", default: false },
-      notebooks: { type: "boolean", default: false },
-      root: { type: "string", default: DEFAULT_RUNS_ROOT },
-    },
-    strict: true,
-  });
 }
 
 const SPEC: TaskSpec = {

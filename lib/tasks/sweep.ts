@@ -5,13 +5,12 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { fmtNum, formatTable } from "../experiments/table.ts";
 import { planSweep } from "../sweeps/plan.ts";
 import { terminalSweepProgress } from "../sweeps/progress.ts";
 import { type SweepReport, sweepReport } from "../sweeps/report.ts";
 import { runSweep } from "../sweeps/run.ts";
-import { refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
 
 const _USAGE = "usage: deno task sweep <sweep.yaml> [--workers N] [--queue redis://host:port] [--plan]";
 
@@ -26,18 +25,16 @@ const _USAGE = "usage: deno task sweep <sweep.yaml> [--workers N] [--queue redis
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
+  const parsed = parseTaskArgs(
+    args,
+    {
       allowPositionals: true,
       options: { workers: { type: "string" }, queue: { type: "string" }, plan: { type: "boolean" } },
-      strict: true,
-    });
-  } catch (err) {
-    out(`Cannot read the arguments: ${(err as Error).message}; ${_USAGE}`);
-    return 2;
-  }
+    },
+    _USAGE,
+    out,
+  );
+  if (!parsed) return 2;
   if (parsed.positionals.length !== 1) {
     out(`Cannot run a sweep: expected one sweep file, got ${parsed.positionals.length}; ${_USAGE}`);
     return 2;

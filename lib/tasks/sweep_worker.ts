@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { loadQueue } from "../sweeps/load_queue.ts";
 import { createWorkerMemo } from "../sweeps/memo.ts";
 import { readLines, RESULT_PREFIX } from "../sweeps/lines.ts";
 import type { WorkerReply } from "../sweeps/pool.ts";
 import { DatasetMismatchError, runTrial, type TrialJob } from "../sweeps/trial.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
 
 const _USAGE =
   "usage: deno task sweep:worker --queue redis://host:port [--lock-ms 60000] [--stalled-ms 30000]";
@@ -28,22 +27,20 @@ const _USAGE =
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.error): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
+  const parsed = parseTaskArgs(
+    args,
+    {
       options: {
         queue: { type: "string" },
         stdio: { type: "boolean" },
         "lock-ms": { type: "string" },
         "stalled-ms": { type: "string" },
       },
-      strict: true,
-    });
-  } catch (err) {
-    out(`Cannot read the arguments: ${(err as Error).message}; ${_USAGE}`);
-    return 2;
-  }
+    },
+    _USAGE,
+    out,
+  );
+  if (!parsed) return 2;
   const v = parsed.values;
   if (v.stdio) return await _stdio();
   if (!v.queue) {
