@@ -42,7 +42,7 @@ export async function makeSweepProject(): Promise<string> {
       base: "configs/strategies/tiny.yaml",
       search: { kind: "grid", space: { "model.maxDepth": [3, 5], "policy.entry": [0.42, 0.48] } },
       pbo: { blocks: 4 },
-      walk_forward: { folds: 2, gap: 4 },
+      walk_forward: { gap: 4 },
     }),
   );
   return root;

@@ -70,13 +70,27 @@ export const ObjectiveSchema = z.enum(["sharpe", "sortino", "calmar", "total_ret
 /** A named objective. */
 export type Objective = z.infer<typeof ObjectiveSchema>;
 
-/** Walk-forward optimisation: choose settings per outer fold on its training period only. */
+/**
+ * Walk-forward optimisation: choose settings per outer fold on its training period only. The outer folds are
+ * the trials' own walk-forward test folds (the base config's `validation`); the first one only chooses.
+ */
 export const WalkForwardOptSchema = z.strictObject({
-  /** Outer folds over the common out-of-sample bars of the trials. @default 4 */
-  folds: z.int().min(2).max(50).default(4),
-  /** Bars between a fold's choice period and its test period (at least the label horizon). @default 24 */
-  gap: z.int().min(0).default(24),
+  /**
+   * Optional check: the number of the trials' walk-forward folds (`validation.folds`); the outer folds are
+   * those folds, so another number is an error.
+   */
+  folds: z.int().min(2).max(100).optional(),
+  /**
+   * Bars between a fold's choice period and its test fold. Default and minimum: the largest label horizon
+   * + `validation.embargo` over the trials; a smaller value is refused when the sweep is planned.
+   */
+  gap: z.int().min(0).optional(),
+  /** What chooses: a function of the choice bars' returns. @default the sweep's objective, else sharpe */
+  objective: z.enum(["sharpe", "sortino", "total_return"]).optional(),
 });
+
+/** Config keys a sweep may not set or vary: the lockbox and its ledger (ADR-032). */
+export const LOCKED_KEYS: readonly RegExp[] = [/^holdout(\.|$)/, /^output\.holdout_ledger$/];
 
 /** The whole sweep file. */
 export const SweepConfigSchema = z.strictObject({
@@ -95,6 +109,23 @@ export const SweepConfigSchema = z.strictObject({
   }).prefault({}),
   /** Optional walk-forward optimisation over the trials' out-of-sample returns. */
   walk_forward: WalkForwardOptSchema.optional(),
+}).superRefine((c, ctx) => {
+  // issue #14: the lockbox stays locked; a sweep neither moves it nor chooses among hold-out settings
+  const keys: [string, PropertyKey[]][] = [
+    ...Object.keys(c.fixed).map((k): [string, PropertyKey[]] => [k, ["fixed", k]]),
+    ...Object.keys(c.search.space).map((k): [string, PropertyKey[]] => [k, ["search", "space", k]]),
+  ];
+  for (const [key, path] of keys) {
+    if (LOCKED_KEYS.some((re) => re.test(key))) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message:
+          `a sweep cannot vary or set the hold-out; remove ${key} from ${path.slice(0, -1).join(".")}: ` +
+          `the lockbox is the base strategy's (its holdout section) and stays locked for every trial (ADR-032)`,
+      });
+    }
+  }
 });
 
 /** A parsed sweep file (defaults filled in). */

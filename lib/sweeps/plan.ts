@@ -119,6 +119,100 @@ export async function planSweep(file: string, options: PlanOptions = {}): Promis
     seen.add(id);
     trials.push({ index: trials.length, id, assignment, config, datasets });
   }
+  _checkLockbox(file, sweep, trials);
+  if (sweep.walk_forward) walkForwardGap(sweep, trials, file);
   const id = `${sweep.name}-${hashId(trials.map((t) => t.id)).slice(0, 8)}`;
   return { id, file, config: sweep, trials, duplicates };
+}
+
+/** The walk-forward optimisation's gap: the one asked for, and the least every trial needs. */
+export interface WalkForwardGap {
+  gap: number;
+  /** Largest label horizon + `validation.embargo` over the trials (bars). */
+  minGap: number;
+}
+
+/**
+ * Checks that the trials can serve as their own outer folds and resolves the gap (issue #14, ADR-031):
+ * every trial validates walk-forward (a purged k-fold test fold is predicted by a model trained on later
+ * bars, so its returns cannot stand for an inner fold), the trials' test folds are cut alike (no swept
+ * `validation.folds`, `train`, `test` or `step`), `walk_forward.folds`, when given, is that fold count, and
+ * the gap is at least every trial's label horizon + embargo (default: exactly that).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planSweep, walkForwardGap } from "./plan.ts";
+ * const plan = await planSweep("configs/sweeps/btc_spot_grid.yaml");
+ * assert.deepEqual(walkForwardGap({ ...plan.config, walk_forward: {} }, plan.trials), { gap: 8, minGap: 8 });
+ * assert.throws(() => walkForwardGap({ ...plan.config, walk_forward: { gap: 5 } }, plan.trials), /minimum 8/);
+ * ```
+ */
+export function walkForwardGap(
+  sweep: Pick<SweepConfig, "walk_forward">,
+  trials: readonly Trial[],
+  file = "the sweep",
+): WalkForwardGap {
+  const wf = sweep.walk_forward ?? {};
+  const what = `Cannot plan ${file}: walk_forward`;
+  let minGap = 0;
+  const cut = (t: Trial) => {
+    const v = t.config.validation;
+    return JSON.stringify([v.scheme, v.train, v.test, v.step, v.train === undefined ? v.folds : null]);
+  };
+  for (const t of trials) {
+    const v = t.config.validation;
+    const where = `trial ${t.index} (${JSON.stringify(t.assignment)})`;
+    if (v.scheme !== "walk_forward") {
+      throw new CandlelabError(
+        `${what} needs walk-forward trials: ${where} validates with scheme ${v.scheme}, whose test folds are ` +
+          `predicted by models trained on later bars too; set validation.scheme: walk_forward or drop walk_forward`,
+      );
+    }
+    if (cut(t) !== cut(trials[0])) {
+      throw new CandlelabError(
+        `${what} uses the trials' own test folds as its outer folds, so every trial needs the same ones: ` +
+          `${where} has validation ${JSON.stringify(v)}, trial 0 ${
+            JSON.stringify(trials[0].config.validation)
+          }; keep validation.folds/train/test/step out of the search`,
+      );
+    }
+    minGap = Math.max(minGap, t.config.label.horizon + (v.embargo ?? 0));
+  }
+  const v0 = trials[0]?.config.validation;
+  if (wf.folds !== undefined && v0 && (v0.train !== undefined || wf.folds !== v0.folds)) {
+    throw new CandlelabError(
+      `${what}.folds is ${wf.folds}, but the outer folds are the trials' own walk-forward test folds (${
+        v0.train !== undefined
+          ? `time-based: train ${v0.train}, test ${v0.test}`
+          : `validation.folds ${v0.folds}`
+      }); drop walk_forward.folds or set validation.folds in the base config`,
+    );
+  }
+  if (wf.gap !== undefined && wf.gap < minGap) {
+    throw new CandlelabError(
+      `${what}.gap ${wf.gap} is below the minimum ${minGap} (the largest label horizon + validation.embargo ` +
+        `over the trials): a choice period must end at least as far before its test fold as a label reaches plus the embargo; set gap >= ${minGap} ` +
+        `or leave it out`,
+    );
+  }
+  return { gap: wf.gap ?? minGap, minGap };
+}
+
+/**
+ * A base config whose lockbox is the last part of the loaded data (`holdout.last`) moves with the data's
+ * end: a sweep over `data.range` or `data.paths` would let some trials develop on others' lockbox bars.
+ */
+function _checkLockbox(file: string, sweep: SweepConfig, trials: readonly Trial[]): void {
+  const holdout = trials[0]?.config.holdout;
+  if (!holdout || holdout.last === undefined) return;
+  const moved = [...Object.keys(sweep.fixed), ...Object.keys(sweep.search.space)]
+    .filter((k) => /^data\.(range|paths)(\.|$)/.test(k));
+  if (moved.length > 0) {
+    throw new CandlelabError(
+      `Cannot plan ${file}: a sweep cannot move the hold-out: the base config's holdout.last ${holdout.last} ` +
+        `is measured from the end of the loaded data, and ${moved.join(", ")} changes that data; ` +
+        `give the base config holdout.start (a date) or keep data.range/data.paths out of the sweep`,
+    );
+  }
 }

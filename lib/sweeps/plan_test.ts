@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { planSweep } from "./plan.ts";
+import { planSweep, walkForwardGap } from "./plan.ts";
 import { expandSpace } from "./space.ts";
+import { parse, stringify } from "yaml";
 import { REPO } from "./_test_project.ts";
 
 async function sweepFile(text: string): Promise<string> {
@@ -102,4 +103,103 @@ Deno.test("the shipped sweep files plan: the grid has at least 24 trials, the ra
       Number.isInteger(t.config.model.kind === "hist_random_forest" ? t.config.model.minSamplesLeaf : 0),
     );
   }
+});
+
+Deno.test("a sweep cannot vary or set the hold-out: holdout.* and the ledger are refused in fixed and in search", async () => {
+  for (
+    const [text, key] of [
+      [
+        `fixed: { holdout.start: "2024-06-01" }\nsearch: { kind: grid, space: { policy.entry: [0.4] } }\n`,
+        "holdout.start",
+      ],
+      [`search: { kind: grid, space: { holdout.last: [30d, 60d] } }\n`, "holdout.last"],
+      [`fixed: { holdout: null }\nsearch: { kind: grid, space: { policy.entry: [0.4] } }\n`, "holdout"],
+      [
+        `fixed: { output.holdout_ledger: x.sqlite }\nsearch: { kind: grid, space: { policy.entry: [0.4] } }\n`,
+        "output.holdout_ledger",
+      ],
+    ]
+  ) {
+    const file = await sweepFile(`name: h\n${BASE}${text}`);
+    await assert.rejects(() => planSweep(file, { projectRoot: REPO }), (err: Error) => {
+      assert.match(err.message, /a sweep cannot vary or set the hold-out/);
+      assert(err.message.includes(`remove ${key} from`), err.message);
+      return true;
+    });
+  }
+});
+
+/** A base strategy config with `change` applied, written beside a sweep file over it. */
+async function baseWith(change: (c: Record<string, unknown>) => void): Promise<string> {
+  const c = parse(await Deno.readTextFile(`${REPO}/configs/strategies/btc_spot_ema_cross_rsi.yaml`));
+  change(c);
+  const file = await Deno.makeTempFile({ suffix: ".yaml" });
+  await Deno.writeTextFile(file, stringify(c));
+  return file;
+}
+
+Deno.test("a base config whose lockbox is the last part of the data refuses a sweep over data.range or data.paths", async () => {
+  const last = await baseWith((c) => (c.holdout = { last: "90d" }));
+  const moved = await sweepFile(
+    `name: m\nbase: ${last}\nsearch: { kind: grid, space: { data.range.end: ["2024-06-01", "2024-12-01"] } }\n`,
+  );
+  await assert.rejects(
+    () => planSweep(moved, { projectRoot: REPO }),
+    /cannot move the hold-out: the base config's holdout.last 90d .*data\.range\.end/,
+  );
+  // a lockbox fixed by date does not move with the data
+  const dated = await baseWith((c) => (c.holdout = { start: "2024-10-01" }));
+  const ok = await sweepFile(
+    `name: m\nbase: ${dated}\nsearch: { kind: grid, space: { data.range.end: ["2024-06-01", "2024-12-01"] } }\n`,
+  );
+  assert.equal((await planSweep(ok, { projectRoot: REPO })).trials.length, 2);
+});
+
+Deno.test("walk_forward: gap defaults to the largest label horizon + embargo and is refused below it", async () => {
+  const space = `search: { kind: grid, space: { label.horizon: [4, 8] } }\n`;
+  const plan = await planSweep(await sweepFile(`name: w\n${BASE}${space}walk_forward: {}\n`), {
+    projectRoot: REPO,
+  });
+  assert.deepEqual(walkForwardGap(plan.config, plan.trials), { gap: 8, minGap: 8 });
+  const embargo = await planSweep(
+    await sweepFile(`name: w\n${BASE}fixed: { validation.embargo: 10 }\n${space}walk_forward: { gap: 30 }\n`),
+    { projectRoot: REPO },
+  );
+  assert.deepEqual(walkForwardGap(embargo.config, embargo.trials), { gap: 30, minGap: 18 });
+  const low = await sweepFile(
+    `name: w\n${BASE}fixed: { validation.embargo: 10 }\n${space}walk_forward: { gap: 17 }\n`,
+  );
+  await assert.rejects(
+    () => planSweep(low, { projectRoot: REPO }),
+    /walk_forward\.gap 17 is below the minimum 18/,
+  );
+});
+
+Deno.test("walk_forward needs walk-forward trials cut into the same folds", async () => {
+  const kfold = await sweepFile(
+    `name: k\n${BASE}fixed: { validation.scheme: purged_kfold }\nsearch: { kind: grid, space: { policy.entry: [0.4] } }\nwalk_forward: {}\n`,
+  );
+  await assert.rejects(
+    () => planSweep(kfold, { projectRoot: REPO }),
+    /needs walk-forward trials: .*purged_kfold/,
+  );
+  const folds = await sweepFile(
+    `name: f\n${BASE}search: { kind: grid, space: { validation.folds: [3, 4] } }\nwalk_forward: {}\n`,
+  );
+  await assert.rejects(
+    () => planSweep(folds, { projectRoot: REPO }),
+    /every trial needs the same ones: trial 1/,
+  );
+  const count = await sweepFile(
+    `name: c\n${BASE}search: { kind: grid, space: { policy.entry: [0.4] } }\nwalk_forward: { folds: 3 }\n`,
+  );
+  await assert.rejects(
+    () => planSweep(count, { projectRoot: REPO }),
+    /walk_forward\.folds is 3, .*validation\.folds 4/,
+  );
+  // without walk_forward the same sweeps plan
+  const plain = await sweepFile(
+    `name: f\n${BASE}search: { kind: grid, space: { validation.folds: [3, 4] } }\n`,
+  );
+  assert.equal((await planSweep(plain, { projectRoot: REPO })).trials.length, 2);
 });

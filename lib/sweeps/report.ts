@@ -12,10 +12,16 @@ import type { RunRecord } from "../experiments/run_record.ts";
 import { CandlelabError } from "../util/errors.ts";
 import type { Objective } from "./config.ts";
 import { cscvPbo, type PboResult } from "./pbo.ts";
-import type { SweepPlan } from "./plan.ts";
+import { type SweepPlan, walkForwardGap } from "./plan.ts";
 import type { Assignment } from "./space.ts";
 import { trialRuns } from "./record.ts";
-import { type WalkForwardOptimisation, walkForwardOptimise } from "./walk_forward.ts";
+import {
+  type FoldChoice,
+  outerFoldStarts,
+  type WalkForwardObjective,
+  type WalkForwardOptimisation,
+  walkForwardOptimise,
+} from "./walk_forward.ts";
 
 /** One row of the trials table. */
 export interface TrialRow {
@@ -46,8 +52,27 @@ export interface SweepReport {
   commonBars: number;
   pbo: PboResult | null;
   deflated: DeflatedSharpe | null;
-  walkForward: (WalkForwardOptimisation & { choices: Assignment[] }) | null;
+  walkForward: SweepWalkForward | null;
+  /** Why a sweep with a walk_forward section has no walk-forward result (e.g. runs without fold periods). */
+  walkForwardError?: string | null;
   verdict: string;
+}
+
+/**
+ * The walk-forward optimisation as the report shows it. Fields marked optional are always set by
+ * {@link sweepReport} (optional only so that reports built by hand before they existed still type-check).
+ */
+export interface SweepWalkForward extends WalkForwardOptimisation {
+  /** The chosen trial's settings, per outer fold (`choices[f.fold]`). */
+  choices: Assignment[];
+  /** The chosen trial's index in the sweep (`trials[...]`), per outer fold. */
+  chosenTrials?: number[];
+  /** The least gap the trials allow (largest label horizon + embargo). */
+  minGap?: number;
+  /** Largest distance, in common bars, between the trials' starts of one fold (0 = boundaries coincide). */
+  boundaryShiftBars?: number;
+  /** Annualised Sharpe of the stitched returns (periods a year from the trials' backtests), when known. */
+  sharpeAnnualised?: number | null;
 }
 
 /** Options of {@link sweepReport}. */
@@ -118,13 +143,16 @@ export async function sweepReport(plan: SweepPlan, options: ReportOptions = {}):
       sharpeVariance(okRuns.map((o) => o.run.backtest?.sharpe ?? 0)),
     );
   }
+  _checkLockbox(okRuns.map((o) => o.run), matrix.times);
   let walkForward: SweepReport["walkForward"] = null;
+  let walkForwardError: string | null = null;
   if (plan.config.walk_forward && okRuns.length >= 1 && matrix.bars > 0) {
-    // the sweep's objective when it is a function of returns; calmar and macro_f1 fall back to Sharpe
-    const o = plan.config.objective;
-    const objective = o === "sortino" || o === "total_return" ? o : "sharpe";
-    const w = walkForwardOptimise(matrix.rows, { ...plan.config.walk_forward, objective });
-    walkForward = { ...w, choices: w.folds.map((f) => okRuns[f.trial].row.assignment) };
+    try {
+      walkForward = _walkForward(plan, okRuns, matrix);
+    } catch (err) {
+      if (!(err instanceof CandlelabError)) throw err;
+      walkForwardError = err.message;
+    }
   }
   const report: SweepReport = {
     sweepId: plan.id,
@@ -138,6 +166,7 @@ export async function sweepReport(plan: SweepPlan, options: ReportOptions = {}):
     pbo,
     deflated,
     walkForward,
+    walkForwardError,
     verdict: "",
   };
   report.verdict = sweepVerdict(report);
@@ -174,6 +203,118 @@ export function sweepVerdict(
   return `${head}: ${pboText}, ${dsrText}${missing}`;
 }
 
+/** The walk-forward optimisation with the trials' recorded test folds as the outer folds. */
+function _walkForward(
+  plan: SweepPlan,
+  okRuns: { row: TrialRow; run: RunRecord }[],
+  matrix: { rows: Float64Array[]; times: Float64Array },
+): SweepWalkForward {
+  const cfg = plan.config.walk_forward ?? {};
+  const { gap, minGap } = walkForwardGap(plan.config, plan.trials);
+  // the sweep's objective when it is a function of returns; calmar and macro_f1 fall back to Sharpe
+  const o = plan.config.objective;
+  const objective: WalkForwardObjective = cfg.objective ??
+    (o === "sortino" || o === "total_return" ? o : "sharpe");
+  const outer = outerFoldStarts(
+    okRuns.map(({ row, run }) => ({
+      name: `trial ${row.index} (run ${run.run_id})`,
+      folds: run.metrics.folds,
+    })),
+    matrix.times,
+  );
+  const w = walkForwardOptimise(matrix.rows, {
+    starts: outer.starts,
+    trialFolds: outer.trialFolds,
+    gap,
+    objective,
+    times: matrix.times,
+  });
+  const ppy = okRuns[0].run.backtest?.periods_per_year;
+  return {
+    ...w,
+    choices: w.folds.map((f) => okRuns[f.trial].row.assignment),
+    chosenTrials: w.folds.map((f) => okRuns[f.trial].row.index),
+    minGap,
+    boundaryShiftBars: outer.shiftBars,
+    sharpeAnnualised: ppy ? w.sharpe * Math.sqrt(ppy) : null,
+  };
+}
+
+/** A trial's returns never reach its lockbox: every common bar lies before every trial's hold-out start. */
+function _checkLockbox(runs: RunRecord[], times: Float64Array): void {
+  for (const run of runs) {
+    if (!run.holdout || times.length === 0) continue;
+    const start = Date.parse(run.holdout.start);
+    if (times[times.length - 1] >= start) {
+      throw new CandlelabError(
+        `Cannot report the sweep: run ${run.run_id}'s returns reach its hold-out (${run.holdout.start}); the ` +
+          `lockbox must never enter a sweep's returns — this is a bug, report it with that run folder`,
+      );
+    }
+  }
+}
+
+/**
+ * The walk-forward section as lines for the terminal: one line a fold with its test period, the chosen
+ * settings, the choice period's score and the test Sharpe, then the stitched result and the stability.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatWalkForward } from "./report.ts";
+ * const f = { fold: 0, trialFold: 2, chooseStart: 0, chooseEnd: 90, testStart: 98, testEnd: 200,
+ *   chooseEndTime: null, testStartTime: "2024-01-01T00:00:00.000Z", testEndTime: "2024-02-01T00:00:00.000Z",
+ *   trial: 1, chooseScore: 0.02, chooseSharpe: 0.02, testSharpe: -0.01, testReturn: -0.05 };
+ * const lines = formatWalkForward({ folds: [f], choices: [{ "policy.entry": 0.45 }], chosenTrials: [7],
+ *   returns: new Float64Array(102), distinctChoices: 1, totalReturn: -0.05, sharpe: -0.01,
+ *   sharpeAnnualised: -0.94, objective: "sharpe", gap: 8, minGap: 8, boundaryShiftBars: 2 } as never);
+ * assert.match(lines[0], /test folds 2 \(fold 1 only chooses\).*gap of 8 bars .*differ by up to 2 bars/);
+ * assert.match(lines[1], /fold 2 .*2024-01-01 00:00 .. 2024-02-01 00:00 .*trial 7 \{"policy.entry":0.45\}/);
+ * assert.match(lines.at(-1)!, /stitched: 102 bars, total return -5.00 %.*1 distinct choice over 1 fold \(stable\)/);
+ * ```
+ */
+export function formatWalkForward(w: SweepWalkForward): string[] {
+  const d = (s: string | null | undefined) => (s ? s.slice(0, 16).replace("T", " ") : "?");
+  const n = (
+    x: number | undefined,
+  ) => (x === undefined ? "?" : Number.isFinite(x) ? x.toFixed(4) : String(x));
+  const objective = w.objective ?? "sharpe";
+  const shift = w.boundaryShiftBars ?? 0;
+  const first = w.folds[0]?.trialFold;
+  const lines = [
+    `walk-forward optimisation: ${w.folds.length} outer folds = the trials' own test folds ${
+      w.folds.map((f) => f.trialFold ?? "?").join(", ")
+    }${first === undefined ? "" : ` (fold ${first - 1} only chooses)`}; chosen by ${objective} on the ` +
+    `bars before each fold less a gap of ${w.gap ?? "?"} bars (minimum ${w.minGap ?? "?"})` +
+    (shift > 0
+      ? `; the trials' fold starts differ by up to ${shift} bars, each fold starts at the latest`
+      : ""),
+  ];
+  for (const f of w.folds as FoldChoice[]) {
+    const ret = f.testReturn === undefined ? "" : `, return ${(f.testReturn * 100).toFixed(2)} %`;
+    lines.push(
+      `  fold ${f.trialFold ?? f.fold}  test ${d(f.testStartTime)} .. ${d(f.testEndTime)} (${
+        f.testEnd - f.testStart
+      } bars)  trial ${w.chosenTrials?.[f.fold] ?? "?"} ${JSON.stringify(w.choices[f.fold])}  choice ` +
+        `${objective} ${n(f.chooseScore)} on ${f.chooseEnd - f.chooseStart} bars  test Sharpe ${
+          n(f.testSharpe)
+        }/bar${ret}`,
+    );
+  }
+  const annual = typeof w.sharpeAnnualised === "number"
+    ? ` (${w.sharpeAnnualised.toFixed(2)} annualised)`
+    : "";
+  const k = w.distinctChoices;
+  lines.push(
+    `  stitched: ${w.returns.length} bars, total return ${(w.totalReturn * 100).toFixed(2)} %, Sharpe ${
+      n(w.sharpe)
+    }/bar${annual}; ${k} distinct choice${k === 1 ? "" : "s"} over ${w.folds.length} fold${
+      w.folds.length === 1 ? "" : "s"
+    }${k === 1 ? " (stable)" : ""}`,
+  );
+  return lines;
+}
+
 function _objective(run: RunRecord, objective: Objective): number | null {
   const b = run.backtest as Record<string, unknown> | null;
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -207,14 +348,15 @@ async function _returns(file: string): Promise<Map<number, number>> {
   return m;
 }
 
-function _align(series: Map<number, number>[]): { rows: Float64Array[]; bars: number } {
-  if (series.length === 0) return { rows: [], bars: 0 };
+function _align(series: Map<number, number>[]): { rows: Float64Array[]; bars: number; times: Float64Array } {
+  if (series.length === 0) return { rows: [], bars: 0, times: new Float64Array(0) };
   let common = [...series[0].keys()];
   for (const s of series.slice(1)) common = common.filter((t) => s.has(t));
   common.sort((a, b) => a - b);
   return {
     rows: series.map((s) => Float64Array.from(common, (t) => s.get(t) as number)),
     bars: common.length,
+    times: Float64Array.from(common),
   };
 }
 

@@ -8,7 +8,7 @@
 import { fmtNum, formatTable } from "../experiments/table.ts";
 import { planSweep } from "../sweeps/plan.ts";
 import { terminalSweepProgress } from "../sweeps/progress.ts";
-import { type SweepReport, sweepReport } from "../sweeps/report.ts";
+import { formatWalkForward, type SweepReport, sweepReport } from "../sweeps/report.ts";
 import { runSweep } from "../sweeps/run.ts";
 import { parseTaskArgs, refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
 
@@ -107,15 +107,8 @@ export function printReport(r: SweepReport, out: (line: string) => void): void {
       } (${r.deflated.nTrials} trials, expected max Sharpe ${r.deflated.sr0.toExponential(2)} per bar)`,
     );
   }
-  if (r.walkForward) {
-    const w = r.walkForward;
-    out(
-      `walk-forward optimisation: ${w.folds.length} folds, ${w.distinctChoices} distinct choices, stitched total return ${
-        (w.totalReturn * 100).toFixed(2)
-      } %`,
-    );
-    for (const f of w.folds) out(`  fold ${f.fold}: ${JSON.stringify(w.choices[f.fold])}`);
-  }
+  if (r.walkForward) { for (const line of formatWalkForward(r.walkForward)) out(line); }
+  if (r.walkForwardError) out(`walk-forward optimisation not done: ${r.walkForwardError}`);
   out(r.verdict);
 }
 
