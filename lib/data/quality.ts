@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { gatherRows } from "../series/rows.ts";
 import { isoTime } from "./interval.ts";
 import type { FileKind } from "./filename.ts";
 
@@ -119,10 +120,7 @@ export function sortOrder(ts: Float64Array): Uint32Array | undefined {
 
 /** Applies an order from `sortOrder` to a column (returns the column itself when `order` is undefined). */
 export function _take(col: Float64Array, order: Uint32Array | undefined): Float64Array {
-  if (!order) return col;
-  const out = new Float64Array(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = col[order[i]];
-  return out;
+  return order ? gatherRows(col, order) : col;
 }
 
 /**

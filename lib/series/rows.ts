@@ -16,6 +16,9 @@
 /** A column a row index can gather from. */
 export type RowColumn = Float64Array | Int32Array;
 
+/** Row numbers into a column (a selection's `index`, a sort order). */
+export type RowIndex = Int32Array | Uint32Array;
+
 /**
  * Rows `index` of `column`, in the order of `index`, copied: into a new array of the column's type, or into
  * the first `index.length` values of `into`. Never shares memory with `column`.
@@ -31,7 +34,7 @@ export type RowColumn = Float64Array | Int32Array;
  * assert.deepEqual([...gatherRows(Int32Array.of(5, 6, 7), Int32Array.of(2, 0))], [7, 5]);
  * ```
  */
-export function gatherRows<T extends RowColumn>(column: T, index: Int32Array, into?: T): T {
+export function gatherRows<T extends RowColumn>(column: T, index: RowIndex, into?: T): T {
   const m = index.length;
   if (into !== undefined && into.length < m) {
     throw new RangeError(
@@ -59,7 +62,7 @@ export function gatherRows<T extends RowColumn>(column: T, index: Int32Array, in
  * assert.deepEqual(takeRows(Int32Array.of(5, 6, 7), Int32Array.of(1, 2)), Int32Array.of(6, 7));
  * ```
  */
-export function takeRows<T extends RowColumn>(column: T, index: Int32Array): T {
+export function takeRows<T extends RowColumn>(column: T, index: RowIndex): T {
   const k = index.length;
   if (k === 0 || index[k - 1] - index[0] === k - 1) {
     return column.subarray(k ? index[0] : 0, k ? index[0] + k : 0) as T;

@@ -57,3 +57,12 @@ Deno.test("takeRows is a view for a contiguous ascending index, a copy otherwise
   assert.ok(takeRows(y, Int32Array.of(0, 2)) instanceof Int32Array);
   assert.equal(takeRows(y, new Int32Array(0)).length, 0);
 });
+
+Deno.test("gatherRows and takeRows take a Uint32Array index (a sort order) the same as an Int32Array one", () => {
+  const col = Float64Array.of(3, 1, 2);
+  assert.deepEqual([...gatherRows(col, Uint32Array.of(1, 2, 0))], [1, 2, 3]);
+  assert.deepEqual([...gatherRows(col, Uint32Array.of(1, 2, 0))], [
+    ...gatherRows(col, Int32Array.of(1, 2, 0)),
+  ]);
+  assert.equal(takeRows(col, Uint32Array.of(1, 2)).buffer, col.buffer);
+});
