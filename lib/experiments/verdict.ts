@@ -19,6 +19,7 @@
  *
  * @module
  */
+import type { Attribution } from "../backtest/backtest.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { mulberry32 } from "../util/random.ts";
 import { labelShiftTest, nullScores } from "../validation/null_models.ts";
@@ -203,14 +204,7 @@ export interface VerdictInput {
   yPred: Int32Array;
   exposure: ExposureInput;
   /** Backtest attribution (quote currency) and net total return. */
-  attribution: {
-    pricePnl: number;
-    gapPnl: number;
-    fees: number;
-    slippage: number;
-    funding: number;
-    net: number;
-  };
+  attribution: Attribution;
   netReturn: number;
   /** Label horizon in bars: the smallest shift. */
   horizon: number;
