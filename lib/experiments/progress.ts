@@ -1,109 +1,54 @@
 /**
- * Terminal progress for runs: on a TTY, one live line with the running stages and their elapsed
- * time, rewritten in place; otherwise plain lines at each stage's start and end (good for CI logs).
+ * Progress of runs, on the one progress model (lib/util/progress.ts): the recorder reports each stage to a
+ * {@link Progress}; {@link trainingFeed} turns walk-forward training events (folds, and the trees or rounds
+ * of each fit) into a counted task on the same model. Renderers: lib/util/progress_terminal.ts (tasks) and
+ * lib/notebooks/progress.ts (notebooks).
  *
  * @module
  */
+import type { Progress } from "../util/progress.ts";
+import type { WalkForwardProgress } from "../validation/walk_forward.ts";
 
-/** What a run reports to its progress display. */
-export interface Progress {
-  stageStart(name: string): void;
-  stageEnd(name: string, result: { ok: boolean; seconds: number; peakRssBytes: number }): void;
-  message(text: string): void;
-  close(): void;
-}
-
-/** A display that shows nothing (tests, notebooks). */
-export const silentProgress: Progress = {
-  stageStart() {},
-  stageEnd() {},
-  message() {},
-  close() {},
-};
-
-/** Options of `createProgress`. */
-export interface ProgressOptions {
-  /** Where text goes; default stderr. */
-  write?: (text: string) => void;
-  /** Live line (true) or plain lines (false); default: whether stderr is a terminal. */
-  tty?: boolean;
-  /** Refresh period of the live line in ms; default 200. */
-  refreshMs?: number;
-  /** Clock in ms; default `performance.now`. */
-  now?: () => number;
-}
-
-function _mb(bytes: number): string {
-  return `${Math.round(bytes / 1048576)} MB`;
-}
-
-function _stderrWrite(text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  let off = 0;
-  while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
-}
+export { type Progress, silentProgress } from "../util/progress.ts";
 
 /**
- * A progress display for one run.
+ * An `onTrainProgress` for `runExperiment` that feeds `progress` a counted task `label`: one step per
+ * walk-forward fold plus the final model, the fit in flight (trees, rounds) as the inner step. The task ends
+ * when the final model is fitted (or with the stage it runs in).
  *
  * @example
  * ```ts
- * import assert from "node:assert";
- * import { createProgress } from "./progress.ts";
- * let out = "";
- * const p = createProgress({ write: (t) => out += t, tty: false });
- * p.stageStart("features");
- * p.stageEnd("features", { ok: true, seconds: 1.5, peakRssBytes: 200 * 1048576 });
- * p.close();
- * assert(out.includes("features ok in 1.50 s, peak RSS 200 MB"));
+ * import assert from "node:assert/strict";
+ * import { ProgressTracker } from "../util/progress.ts";
+ * import { trainingFeed } from "./progress.ts";
+ * const p = new ProgressTracker();
+ * const feed = trainingFeed(p);
+ * feed({ fold: 1, folds: 2, stage: "fit", done: 5, total: 10 });
+ * assert.equal(p.running()[0].inner?.label, "fold 1");
+ * feed({ fold: 1, folds: 2, stage: "done" });
+ * assert.equal(p.running()[0].done, 1);
+ * assert.equal(p.running()[0].total, 3);
  * ```
  */
-export function createProgress(options: ProgressOptions = {}): Progress {
-  const write = options.write ?? _stderrWrite;
-  const tty = options.tty ?? Deno.stderr.isTerminal();
-  const refreshMs = options.refreshMs ?? 200;
-  const now = options.now ?? (() => performance.now());
-  const running = new Map<string, number>();
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const render = () => {
-    const t = now();
-    const parts = [...running].map(([n, t0]) => `${n} ${((t - t0) / 1000).toFixed(1)} s`);
-    write(`\r\x1b[2K▸ ${parts.join(" › ")}`);
-  };
-  const stopTimer = () => {
-    if (timer !== undefined) clearInterval(timer);
-    timer = undefined;
-  };
-  return {
-    stageStart(name) {
-      running.set(name, now());
-      if (tty) {
-        render();
-        if (timer === undefined) timer = setInterval(render, refreshMs);
-      } else {
-        write(`stage ${name} started\n`);
-      }
-    },
-    stageEnd(name, { ok, seconds, peakRssBytes }) {
-      running.delete(name);
-      const line = `stage ${name} ${ok ? "ok" : "FAILED"} in ${seconds.toFixed(2)} s, peak RSS ${
-        _mb(peakRssBytes)
-      }`;
-      if (tty) {
-        write(`\r\x1b[2K${ok ? "✓" : "✗"} ${line}\n`);
-        if (running.size === 0) stopTimer();
-        else render();
-      } else {
-        write(line + "\n");
-      }
-    },
-    message(text) {
-      write(tty ? `\r\x1b[2K${text}\n` : text + "\n");
-      if (tty && running.size > 0) render();
-    },
-    close() {
-      stopTimer();
-      running.clear();
-    },
+export function trainingFeed(progress: Progress, label = "training"): (p: WalkForwardProgress) => void {
+  let started = false;
+  let folds = 0;
+  return (p) => {
+    if (!started) {
+      progress.start(label, { total: p.folds + 1 });
+      started = true;
+    }
+    const step = p.fold === 0 ? "final fit" : `fold ${p.fold}`;
+    if (p.stage === "done") {
+      folds++;
+      progress.step(label, { done: folds, inner: null });
+    } else if (p.stage === "final" && p.done !== undefined && p.done === p.total) {
+      progress.step(label, { done: folds + 1, inner: null });
+      progress.end(label);
+    } else if (p.stage === "predict") {
+      progress.step(label, { inner: { label: `${step} predict` } });
+    } else {
+      progress.step(label, { inner: { label: step, done: p.done, total: p.total } });
+    }
   };
 }

@@ -11,8 +11,9 @@ import { writeJsonAtomic, writeJsonAtomicSync } from "../util/atomic.ts";
 import { whileInterruptible } from "../util/interrupt.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { hashId } from "../util/hash.ts";
+import { createTerminalProgress } from "../util/progress_terminal.ts";
 import { type FileLogger, openFileLogger, type RunLogger } from "./logger.ts";
-import { createProgress, type Progress } from "./progress.ts";
+import type { Progress } from "./progress.ts";
 import { libraryVersions, readEnvIfPermitted, recordedEnv } from "./provenance.ts";
 import { codeVersion } from "../registry/git.ts";
 import { makeRunId } from "./run_id.ts";
@@ -130,7 +131,7 @@ export class Run {
     }, this.#sampleMs);
     const t0 = performance.now();
     this.#stage = name;
-    this.#progress.stageStart(name);
+    this.#progress.start(name);
     log.info("stage started");
     let ok = false;
     let out: T | undefined;
@@ -158,7 +159,7 @@ export class Run {
     };
     this.#record.stages.push(rec);
     if (ok) log.info("stage finished", { seconds, rss_peak_bytes: peak });
-    this.#progress.stageEnd(name, { ok, seconds, peakRssBytes: peak });
+    this.#progress.end(name, { ok, seconds, peakRssBytes: peak });
     try {
       await this.save();
     } catch (saveErr) {
@@ -408,7 +409,7 @@ export async function startRun(opts: RunOptions): Promise<Run> {
     dir,
     record,
     fileLogger,
-    opts.progress ?? createProgress(),
+    opts.progress ?? createTerminalProgress(),
     now,
     opts.sampleIntervalMs ?? 50,
   );

@@ -12,7 +12,7 @@ import type { ColumnTable } from "arquero";
 import { barChart, type Chart, heatmap } from "../plots/mod.ts";
 import { CLASS_NAMES } from "../labels/classes.ts";
 import type { ClassificationReport } from "../validation/metrics.ts";
-import type { FoldResult, WalkForwardProgress } from "../validation/walk_forward.ts";
+import type { FoldResult } from "../validation/walk_forward.ts";
 import type { Attribution, BacktestMetrics } from "../backtest/backtest.ts";
 import type { CurveMetrics } from "../backtest/metrics.ts";
 import type { Trade } from "../backtest/engine.ts";
@@ -21,7 +21,6 @@ import { compareRecords, type RunComparison } from "../experiments/compare.ts";
 import type { RunRecord } from "../experiments/run_record.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { float64Column } from "../series/columns.ts";
-import { createProgress, type ProgressOptions } from "./progress.ts";
 import { comparisonSharpeChart } from "./report_compare.ts";
 
 /**
@@ -166,43 +165,6 @@ export function importanceChart(importance: Record<string, number>, title: strin
     title,
     yLabel: "importance (sums to 1)",
   });
-}
-
-/**
- * A training progress display for `runExperiment`'s `onTrainProgress`: one step per finished fold plus
- * the final model. Call `done()` after the run.
- *
- * @example
- * ```ts
- * import assert from "node:assert";
- * import { trainProgress } from "./experiment_views.ts";
- * const lines: string[] = [];
- * const p = trainProgress({ mode: "lines", write: (t) => lines.push(t) });
- * p.onTrainProgress({ fold: 1, folds: 1, stage: "done" });
- * p.onTrainProgress({ fold: 0, folds: 1, stage: "final", done: 5, total: 5 });
- * await p.done();
- * assert(lines.at(-1)!.includes("2/2"));
- * ```
- */
-export function trainProgress(
-  options: ProgressOptions = {},
-): { onTrainProgress: (p: WalkForwardProgress) => void; done: () => Promise<void> } {
-  let bar: ReturnType<typeof createProgress> | undefined;
-  let chain: Promise<void> = Promise.resolve();
-  const tick = () => {
-    chain = chain.then(() => bar!.tick());
-  };
-  return {
-    onTrainProgress: (p) => {
-      bar ??= createProgress(p.folds + 1, { label: "walk-forward folds + final model", ...options });
-      if (p.stage === "done") tick();
-      if (p.stage === "final" && p.done !== undefined && p.done === p.total) tick();
-    },
-    done: async () => {
-      await chain;
-      await bar?.done();
-    },
-  };
 }
 
 /** Backtest figures every summary needs (from a BacktestResult or a backtest.json). */

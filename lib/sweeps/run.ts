@@ -10,7 +10,7 @@ import { CandlelabError } from "../util/errors.ts";
 import type { SweepPlan } from "./plan.ts";
 import { loadQueue } from "./load_queue.ts";
 import { runPool } from "./pool.ts";
-import { progressEvent, type SweepProgressEvent } from "./progress.ts";
+import type { SweepProgressEvent } from "./progress.ts";
 import { type RecordedTrial, recordTrial, trialRuns } from "./record.ts";
 import type { TrialJob, TrialOutcome } from "./trial.ts";
 
@@ -84,13 +84,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions = {}): 
   let failed = 0, experimentSeconds = 0, workerSeconds = 0, recordSeconds = 0;
   const seen = new Set<string>();
   const report = () =>
-    options.onProgress?.(progressEvent({
-      done: skipped + recorded.length,
-      total: plan.trials.length,
-      failed,
-      skipped,
-      elapsedSeconds: (performance.now() - t0) / 1000,
-    }));
+    options.onProgress?.({ done: skipped + recorded.length, total: plan.trials.length, failed, skipped });
   report();
   const onOutcome = async (o: TrialOutcome) => {
     if (o.sweepId !== plan.id || seen.has(o.trialId)) return; // each trial recorded once

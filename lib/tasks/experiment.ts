@@ -8,7 +8,8 @@
  */
 import { loadExperimentConfig } from "../experiments/config.ts";
 import { runExperiment } from "../experiments/pipeline.ts";
-import { terminalProgress } from "../models/progress.ts";
+import { trainingFeed } from "../experiments/progress.ts";
+import { createTerminalProgress } from "../util/progress_terminal.ts";
 import { parseTaskArgs, refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
 import { join } from "node:path";
 import { readRunRecord } from "../experiments/run_record.ts";
@@ -56,14 +57,13 @@ export async function main(args: string[], out: (line: string) => void = console
     );
     return 2;
   }
-  const bar = terminalProgress("training");
+  const progress = createTerminalProgress(); // stages, and training folds and trees, on one live line
   const result = await runExperiment(config, {
     persistState: !parsed.values["no-state"],
     configFile: file,
     openHoldout: parsed.values["open-holdout"] ?? false, // issue #13
-    onTrainProgress: (p) => {
-      if (p.done !== undefined && p.total) bar(p.done, p.total);
-    },
+    progress,
+    onTrainProgress: trainingFeed(progress),
   });
   const m = result.backtest.metrics;
   out(`run ${result.runId}`);
