@@ -12,6 +12,7 @@ import { checkFile, formatCheck } from "../data/metadata.ts";
 import type { EngineKind } from "../data/engine.ts";
 import type { DatasetFileInfo, FileKind } from "../data/filename.ts";
 import { errorMessage, parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
+import { DATASET_FLAGS } from "./_dataset_flags.ts";
 
 const _USAGE = "usage: deno task data:check <file|folder|glob>... [--asset BTC] [--quote USDT] " +
   "[--exchange binance] [--market spot|perp] [--interval 1h] [--kind ohlcv|funding|mark] [--json]";
@@ -36,12 +37,7 @@ export async function main(args: string[], out: (line: string) => void = console
       options: {
         engine: { type: "string", default: "native" },
         json: { type: "boolean", default: false },
-        asset: { type: "string" },
-        quote: { type: "string" },
-        exchange: { type: "string" },
-        market: { type: "string" },
-        interval: { type: "string" },
-        kind: { type: "string" },
+        ...DATASET_FLAGS,
       },
     },
     _USAGE,

@@ -12,6 +12,7 @@ import { importBars, type ImportFormat } from "../data/import.ts";
 import { metadataPath, writeMetadata } from "../data/metadata.ts";
 import type { FileKind } from "../data/filename.ts";
 import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
+import { DATASET_FLAGS } from "./_dataset_flags.ts";
 
 const SPEC: TaskSpec = {
   name: "data:import",
@@ -30,12 +31,7 @@ if (import.meta.main) {
       options: {
         out: { type: "string" },
         format: { type: "string" },
-        kind: { type: "string" },
-        exchange: { type: "string" },
-        asset: { type: "string" },
-        quote: { type: "string" },
-        market: { type: "string" },
-        interval: { type: "string" },
+        ...DATASET_FLAGS,
         origin: { type: "string" },
         "allow-duplicates": { type: "boolean", default: false },
       },

@@ -9,6 +9,7 @@ import { resolveSources } from "../data/load.ts";
 import { formatCheck, metadataPath, writeMetadata } from "../data/metadata.ts";
 import type { EngineKind } from "../data/engine.ts";
 import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
+import { DATASET_FLAGS } from "./_dataset_flags.ts";
 
 const SPEC: TaskSpec = {
   name: "data:metadata",
@@ -28,12 +29,7 @@ if (import.meta.main) {
         origin: { type: "string" },
         attribution: { type: "string" },
         engine: { type: "string", default: "native" },
-        asset: { type: "string" },
-        quote: { type: "string" },
-        exchange: { type: "string" },
-        interval: { type: "string" },
-        market: { type: "string" },
-        kind: { type: "string" },
+        ...DATASET_FLAGS,
       },
     });
     if (positionals.length === 0) {
@@ -43,7 +39,7 @@ if (import.meta.main) {
       Deno.exit(2);
     }
     const overrides = Object.fromEntries(
-      ["asset", "quote", "exchange", "interval", "market", "kind"].flatMap((k) => {
+      Object.keys(DATASET_FLAGS).flatMap((k) => {
         const v = (values as Record<string, string | undefined>)[k];
         return v === undefined ? [] : [[k, v]];
       }),
