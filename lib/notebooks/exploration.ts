@@ -1,6 +1,6 @@
 /**
  * Small building blocks of the data exploration notebook (01): a quality report view, the gap list,
- * log returns with their summary statistics, and the funding events of a perpetual dataset.
+ * log returns (the series kernel) with their summary statistics, and the funding events of a perpetual dataset.
  *
  * @module
  */
@@ -111,21 +111,10 @@ export function gapTable(report: QualityReport): ColumnTable {
 
 /**
  * Close-to-close log returns; the first value is NaN. A return across a gap spans the gap (look at
- * the gap list before reading the tails).
- *
- * @example
- * ```ts
- * import assert from "node:assert";
- * import { logReturns } from "./exploration.ts";
- * const r = logReturns(Float64Array.of(100, 110, 99));
- * assert(Number.isNaN(r[0]) && Math.abs(r[1] - Math.log(1.1)) < 1e-12);
- * ```
+ * the gap list before reading the tails). The series kernel (lib/series/kernels.ts), shown here for
+ * notebook 01.
  */
-export function logReturns(close: Float64Array): Float64Array {
-  const out = new Float64Array(close.length).fill(NaN);
-  for (let i = 1; i < close.length; i++) out[i] = Math.log(close[i] / close[i - 1]);
-  return out;
-}
+export { logReturns } from "../series/kernels.ts";
 
 /**
  * Count, mean, standard deviation, skewness, excess kurtosis, min and max of the finite values, as a

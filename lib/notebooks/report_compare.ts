@@ -228,3 +228,53 @@ export function comparisonRunsView(
     },
   });
 }
+
+/**
+ * Trials per strategy (with the variance of their Sharpe ratios) and each run's raw and deflated Sharpe
+ * beside the Sharpe luck reaches after its strategy's trials (sr0), as two formatted tables.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { comparisonTrialTables } from "./report_compare.ts";
+ * const [trials, deflated] = comparisonTrialTables({ trials: [{ strategy: "s", n_trials: 3, sharpe_variance: 0.01 }],
+ *   deflated: [{ run_id: "r", sharpe_annualised: 1.2, n_trials: 3, sr0_annualised: 0.8, dsr: 0.7, reason: null }] } as any);
+ * assert.ok(trials.html.includes("trials per strategy") && deflated.html.includes("deflated Sharpe"));
+ * ```
+ */
+export function comparisonTrialTables(c: Pick<RunComparison, "trials" | "deflated">): [TableView, TableView] {
+  const num = (xs: (number | null | undefined)[]) => Float64Array.from(xs, (v) => v ?? NaN);
+  const trials = aq.table({
+    strategy: c.trials.map((t) => t.strategy),
+    trials: num(c.trials.map((t) => t.n_trials)),
+    sharpe_variance: num(c.trials.map((t) => t.sharpe_variance)),
+  });
+  const deflated = aq.table({
+    run_id: c.deflated.map((d) => d.run_id),
+    sharpe_ann: num(c.deflated.map((d) => d.sharpe_annualised)),
+    trials: num(c.deflated.map((d) => d.n_trials)),
+    sr0_ann: num(c.deflated.map((d) => d.sr0_annualised)),
+    deflated_sharpe: num(c.deflated.map((d) => d.dsr)),
+    note: c.deflated.map((d) => d.reason ?? ""),
+  });
+  return [
+    tableView(trials, {
+      caption: "trials per strategy",
+      head: 20,
+      tail: 0,
+      formats: { trials: "int", sharpe_variance: "num" },
+    }),
+    tableView(deflated, {
+      caption: "raw and deflated Sharpe",
+      head: 50,
+      tail: 0,
+      formats: { sharpe_ann: "ratio", trials: "int", sr0_ann: "ratio", deflated_sharpe: "ratio" },
+      labels: {
+        run_id: "run",
+        sharpe_ann: "Sharpe (ann.)",
+        sr0_ann: "sr0 (ann.)",
+        deflated_sharpe: "deflated Sharpe",
+      },
+    }),
+  ];
+}

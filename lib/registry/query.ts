@@ -232,12 +232,12 @@ export async function compareModels(root: string, ids: string[]): Promise<Compar
  * @example
  * ```ts
  * import assert from "node:assert";
- * import { formatComparison } from "./query.ts";
- * const t = formatComparison({ ids: ["a", "b"], rows: [{ field: "seed", values: ["1", "2"] }] });
+ * import { formatModelComparison } from "./query.ts";
+ * const t = formatModelComparison({ ids: ["a", "b"], rows: [{ field: "seed", values: ["1", "2"] }] });
  * assert(t.includes("* seed"));
  * ```
  */
-export function formatComparison(c: Comparison): string {
+export function formatModelComparison(c: Comparison): string {
   const head = ["  field", ...c.ids];
   const lines = c.rows.map((r) => [`${new Set(r.values).size > 1 ? "*" : " "} ${r.field}`, ...r.values]);
   const all = [head, ...lines];

@@ -7,12 +7,12 @@ import type { ModelMetadata } from "./metadata.ts";
 import {
   compareModels,
   findModels,
-  formatComparison,
+  formatModelComparison,
   getLatestModel,
   lineage,
   parseMetricFilter,
 } from "./query.ts";
-import { metadataPath, saveModel } from "./store.ts";
+import { modelMetadataPath, saveModel } from "./store.ts";
 
 async function _registry(): Promise<{ root: string; a: ModelMetadata; b: ModelMetadata; c: ModelMetadata }> {
   const root = await Deno.makeTempDir();
@@ -91,7 +91,7 @@ Deno.test("compareModels() lines models up field by field and marks differences"
   assert.deepEqual(row("model.params.trees"), ["10", "20"]);
   assert.deepEqual(row("metrics.macro_f1"), ["0.3100", "0.3500"]);
   assert.deepEqual(row("parent"), ["-", a.id]);
-  const text = formatComparison(cmp);
+  const text = formatModelComparison(cmp);
   assert.deepEqual(text.includes("* model.params.trees"), true);
   assert.deepEqual(text.includes("  strategy"), true);
   await assert.rejects(
@@ -109,11 +109,11 @@ Deno.test("the index rebuilds itself when missing, corrupt or stale (the JSON fi
   for (const s of ["-wal", "-shm"]) await Deno.remove(indexPath(root) + s).catch(() => {});
   assert.deepEqual((await findModels(root)).models.length, 3);
   // a metadata file edited by hand and one deleted: the next query sees both changes
-  const file = metadataPath(root, a.id);
+  const file = modelMetadataPath(root, a.id);
   const meta = JSON.parse(await Deno.readTextFile(file));
   meta.metrics.macro_f1 = 0.99;
   await Deno.writeTextFile(file, JSON.stringify(meta, null, 1));
-  await Deno.remove(metadataPath(root, c.id));
+  await Deno.remove(modelMetadataPath(root, c.id));
   const r2 = await findModels(root, { metrics: [parseMetricFilter("macro_f1>=0.9")] });
   assert.deepEqual(_ids(r2.models), [a.id]);
   assert.deepEqual([r2.refresh.updated, r2.refresh.removed], [1, 1]);

@@ -41,11 +41,11 @@ function _checkId(id: string): void {
  * @example
  * ```ts
  * import assert from "node:assert";
- * import { metadataPath } from "./store.ts";
- * assert(metadataPath("models", "0123456789abcdef") === "models/metadata/0123456789abcdef.json");
+ * import { modelMetadataPath } from "./store.ts";
+ * assert(modelMetadataPath("models", "0123456789abcdef") === "models/metadata/0123456789abcdef.json");
  * ```
  */
-export function metadataPath(root: string, id: string): string {
+export function modelMetadataPath(root: string, id: string): string {
   return join(root, "metadata", `${id}.json`);
 }
 
@@ -119,7 +119,7 @@ export async function saveModel(
   const id = modelId(rec, model);
   const bytes = _artifactBytes(model);
   const artifactSha = sha256(bytes);
-  const metaFile = metadataPath(root, id);
+  const metaFile = modelMetadataPath(root, id);
   const existing = await Deno.readTextFile(metaFile).catch((e) => {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
@@ -199,7 +199,7 @@ async function _upsert(root: string, meta: ModelMetadata, metaFile: string): Pro
  */
 export async function readModelMetadata(root: string, id: string): Promise<ModelMetadata> {
   _checkId(id);
-  const file = metadataPath(root, id);
+  const file = modelMetadataPath(root, id);
   let text: string;
   try {
     text = await Deno.readTextFile(file);

@@ -4,7 +4,13 @@ import { CandlelabError } from "../util/errors.ts";
 import { sha256File } from "../util/hash.ts";
 import { fakeModel, recordInput } from "./_fixtures.ts";
 import { modelId } from "./metadata.ts";
-import { artifactPath, loadRegisteredModel, metadataPath, readModelMetadata, saveModel } from "./store.ts";
+import {
+  artifactPath,
+  loadRegisteredModel,
+  modelMetadataPath,
+  readModelMetadata,
+  saveModel,
+} from "./store.ts";
 
 Deno.test("modelId() is the same for the same inputs and changes with any training input", () => {
   const m = fakeModel();
@@ -44,10 +50,10 @@ Deno.test("saveModel() writes artifact and metadata; the recorded hash is the ar
 Deno.test("saveModel() of an existing id with the same artifact is a no-op", async () => {
   const root = await Deno.makeTempDir();
   const a = await saveModel(root, fakeModel(), recordInput());
-  const before = await Deno.readTextFile(metadataPath(root, a.id));
+  const before = await Deno.readTextFile(modelMetadataPath(root, a.id));
   const b = await saveModel(root, fakeModel(), recordInput({ created: "2027-01-01T00:00:00.000Z" }));
   assert.deepEqual(b, a);
-  assert.deepEqual(await Deno.readTextFile(metadataPath(root, a.id)), before);
+  assert.deepEqual(await Deno.readTextFile(modelMetadataPath(root, a.id)), before);
 });
 
 Deno.test("saveModel() refuses the same inputs giving a different model (nondeterminism)", async () => {
@@ -102,7 +108,7 @@ Deno.test("readModelMetadata() explains a bad id and a missing model", async () 
     (e) => e instanceof CandlelabError && e.message.includes("No model 0123456789abcdef"),
   );
   await Deno.mkdir(join(root, "metadata"));
-  await Deno.writeTextFile(metadataPath(root, "0123456789abcdef"), "{ not json");
+  await Deno.writeTextFile(modelMetadataPath(root, "0123456789abcdef"), "{ not json");
   await assert.rejects(
     () => readModelMetadata(root, "0123456789abcdef"),
     (e) => e instanceof CandlelabError && e.message.includes("not valid JSON"),

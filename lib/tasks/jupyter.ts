@@ -9,13 +9,11 @@
 import { parseArgs } from "node:util";
 import {
   buildJupyterCommand,
-  checkJupyterInstalled,
   checkPortFree,
   generateToken,
-  projectRoot,
   redactToken,
-  resolveKernel,
-} from "../notebooks/mod.ts";
+} from "../notebooks/jupyter_server.ts";
+import { checkJupyterInstalled, projectRoot, resolveKernel } from "../notebooks/kernel.ts";
 import { runTask, type TaskSpec } from "./_cli.ts";
 
 const SPEC: TaskSpec = {

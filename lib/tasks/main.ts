@@ -7,14 +7,14 @@
  */
 import { join, relative } from "node:path";
 import { listRuns } from "../experiments/list.ts";
+import { formatCellProgress } from "../notebooks/execute.ts";
+import { projectRoot } from "../notebooks/kernel.ts";
 import {
   describeFailure,
-  formatCellProgress,
   type NotebookRunResult,
-  projectRoot,
   runNotebook,
   type RunNotebookOptions,
-} from "../notebooks/mod.ts";
+} from "../notebooks/run.ts";
 import { runTask, type TaskSpec } from "./_cli.ts";
 
 /** One notebook run of the main job. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { NotebookRunResult, RunNotebookOptions } from "../notebooks/mod.ts";
+import type { NotebookRunResult, RunNotebookOptions } from "../notebooks/run.ts";
 import { formatMainSummary, MAIN_STEPS, type MainStep, runMain } from "./main.ts";
 
 function _fakeRunner(root: string, failOn?: string) {

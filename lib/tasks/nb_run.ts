@@ -7,7 +7,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { describeFailure, formatCellProgress, parseAssignments, runNotebook } from "../notebooks/mod.ts";
+import { formatCellProgress } from "../notebooks/execute.ts";
+import { parseAssignments } from "../notebooks/parameters.ts";
+import { describeFailure, runNotebook } from "../notebooks/run.ts";
 import { runTask, type TaskSpec } from "./_cli.ts";
 
 const SPEC: TaskSpec = {

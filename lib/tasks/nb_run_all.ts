@@ -6,7 +6,9 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { formatCellProgress, projectRoot, runAllNotebooks } from "../notebooks/mod.ts";
+import { formatCellProgress } from "../notebooks/execute.ts";
+import { projectRoot } from "../notebooks/kernel.ts";
+import { runAllNotebooks } from "../notebooks/run.ts";
 import { runTask, type TaskSpec } from "./_cli.ts";
 
 const SPEC: TaskSpec = {

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { compareModels, DEFAULT_REGISTRY_ROOT, formatComparison } from "../registry/mod.ts";
+import { compareModels, DEFAULT_REGISTRY_ROOT, formatModelComparison } from "../registry/mod.ts";
 import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
 
 async function main(): Promise<void> {
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
 
   try {
     const c = await compareModels(values.root, positionals);
-    console.log(values.json ? JSON.stringify(c, null, 2) : formatComparison(c));
+    console.log(values.json ? JSON.stringify(c, null, 2) : formatModelComparison(c));
   } catch (err) {
     console.error(errorMessage(err, SPEC));
     Deno.exit(1);

@@ -12,12 +12,10 @@
  * @module
  */
 import { CandlelabError } from "../util/errors.ts";
+import type { RowRange } from "../labels/balance.ts";
 
-/** Half-open row range `[start, end)`. */
-export interface RowRange {
-  start: number;
-  end: number;
-}
+/** Half-open row range `[start, end)` (the one lib/labels' class balance counts over). */
+export type { RowRange };
 
 /** Rows excluded around a test block. */
 export interface Gap {
@@ -83,7 +81,7 @@ export function deriveGap(look: Lookaround, embargo?: number): Gap {
 }
 
 /** Options of {@link walkForwardSplits}. */
-export interface WalkForwardOptions {
+export interface WalkForwardSplitOptions {
   /** Number of valid rows. */
   n: number;
   /** Number of folds; rows are cut into `folds + 1` blocks of `floor(n / (folds + 1))`. */
@@ -111,7 +109,7 @@ export interface WalkForwardOptions {
  * assert(s[0].train[0].end === 185 && s[0].test.start === 200 && s[3].test.end === 1000);
  * ```
  */
-export function walkForwardSplits(opts: WalkForwardOptions): Split[] {
+export function walkForwardSplits(opts: WalkForwardSplitOptions): Split[] {
   const { n, folds, gap, window = "expanding", maxTrainRows } = opts;
   const action = "build walk-forward splits";
   _checkInt("folds", folds, 1, action);
