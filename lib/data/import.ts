@@ -90,6 +90,14 @@ export function parseIsoUtc(text: string, file: string, row: number): number {
   return ms;
 }
 
+/** The OHLCV columns of a CSV or JSON import, in their source order. */
+const _OHLCV = ["timestamp", "open", "high", "low", "close", "volume"] as const;
+
+/** Columns in `_OHLCV` order as a normalised chunk. */
+function _ohlcvChunk(cols: Float64Array[]): ColumnChunk {
+  return _normalise(Object.fromEntries(_OHLCV.map((name, k) => [name, cols[k]])));
+}
+
 /**
  * Parses Binance kline CSV text (12 columns: open_time, open, high, low, close, volume, close_time, ...;
  * a header line is optional) into columns; timestamps become UTC ms whatever their unit.
@@ -111,9 +119,7 @@ export function parseBinanceCsv(text: string, file: string): ColumnChunk {
     first = 1;
   }
   const map = mapColumns(names, "ohlcv", file);
-  const idx = (["timestamp", "open", "high", "low", "close", "volume"] as const).map((c) =>
-    names.indexOf(map[c])
-  );
+  const idx = _OHLCV.map((c) => names.indexOf(map[c]));
   const n = lines.length - first;
   const cols = idx.map(() => new Float64Array(n));
   for (let r = 0; r < n; r++) {
@@ -122,14 +128,7 @@ export function parseBinanceCsv(text: string, file: string): ColumnChunk {
       cols[k][r] = _num(parts[idx[k]] ?? "", file, r + first + 1, names[idx[k]]);
     }
   }
-  return _normalise({
-    timestamp: cols[0],
-    open: cols[1],
-    high: cols[2],
-    low: cols[3],
-    close: cols[4],
-    volume: cols[5],
-  });
+  return _ohlcvChunk(cols);
 }
 
 /**
@@ -157,7 +156,7 @@ export function parseFreqtradeJson(text: string, file: string): ColumnChunk {
   }
   const n = data.length;
   const cols = Array.from({ length: 6 }, () => new Float64Array(n));
-  const names = ["timestamp", "open", "high", "low", "close", "volume"];
+  const names = _OHLCV;
   for (let r = 0; r < n; r++) {
     const row = data[r];
     if (!Array.isArray(row) || row.length < 6) {
@@ -172,14 +171,7 @@ export function parseFreqtradeJson(text: string, file: string): ColumnChunk {
       : _num(String(row[0]), file, r, names[0]);
     for (let k = 1; k < 6; k++) cols[k][r] = _num(String(row[k]), file, r, names[k]);
   }
-  return _normalise({
-    timestamp: cols[0],
-    open: cols[1],
-    high: cols[2],
-    low: cols[3],
-    close: cols[4],
-    volume: cols[5],
-  });
+  return _ohlcvChunk(cols);
 }
 
 /** Registers zstd and lz4 decoders with apache-arrow (idempotent). */
