@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { compareModels, DEFAULT_REGISTRY_ROOT, formatModelComparison } from "../registry/mod.ts";
-import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -16,14 +16,8 @@ async function main(): Promise<void> {
       json: { type: "boolean", default: false },
     },
   });
-
-  try {
-    const c = await compareModels(values.root, positionals);
-    console.log(values.json ? JSON.stringify(c, null, 2) : formatModelComparison(c));
-  } catch (err) {
-    console.error(errorMessage(err, SPEC));
-    Deno.exit(1);
-  }
+  const c = await compareModels(values.root, positionals);
+  console.log(values.json ? JSON.stringify(c, null, 2) : formatModelComparison(c));
 }
 
 const SPEC: TaskSpec = {

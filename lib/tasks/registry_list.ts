@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_REGISTRY_ROOT, findModels, type ModelQuery, parseMetricFilter } from "../registry/mod.ts";
 import { CandlelabError } from "../util/errors.ts";
-import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,45 +24,40 @@ async function main(): Promise<void> {
     },
   });
 
-  try {
-    if (values.market && values.market !== "spot" && values.market !== "perpetual") {
-      throw new CandlelabError(
-        `Cannot list models: --market must be spot or perpetual, current value is ${values.market}`,
-      );
-    }
-    const q: ModelQuery = {
-      strategy: values.strategy,
-      asset: values.asset,
-      market: values.market as ModelQuery["market"],
-      interval: values.interval,
-      datasetSha256: values.dataset,
-      metrics: (values.metric ?? []).map(parseMetricFilter),
-      limit: values.limit ? Number(values.limit) : undefined,
-    };
-    const { models, refresh } = await findModels(values.root, q);
-    for (const p of refresh.problems) console.error(`warning: skipped ${p.file}: ${p.reason}`);
-    if (values.json) {
-      console.log(JSON.stringify(models, null, 2));
-    } else if (models.length === 0) {
-      console.log(`No models in ${values.root} match.`);
-    } else {
-      const rows = models.map((m) => [
-        m.id,
-        m.created.slice(0, 19) + "Z",
-        m.strategy,
-        `${m.asset} ${m.market} ${m.interval}`,
-        m.model.kind,
-        m.metrics.macro_f1 === undefined ? "-" : m.metrics.macro_f1.toFixed(4),
-        m.metrics.accuracy === undefined ? "-" : m.metrics.accuracy.toFixed(4),
-        m.parent ?? "-",
-      ]);
-      const head = ["id", "created", "strategy", "market", "model", "macro_f1", "accuracy", "parent"];
-      const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-      for (const r of [head, ...rows]) console.log(r.map((c, j) => c.padEnd(w[j])).join("  ").trimEnd());
-    }
-  } catch (err) {
-    console.error(errorMessage(err, SPEC));
-    Deno.exit(1);
+  if (values.market && values.market !== "spot" && values.market !== "perpetual") {
+    throw new CandlelabError(
+      `Cannot list models: --market must be spot or perpetual, current value is ${values.market}`,
+    );
+  }
+  const q: ModelQuery = {
+    strategy: values.strategy,
+    asset: values.asset,
+    market: values.market as ModelQuery["market"],
+    interval: values.interval,
+    datasetSha256: values.dataset,
+    metrics: (values.metric ?? []).map(parseMetricFilter),
+    limit: values.limit ? Number(values.limit) : undefined,
+  };
+  const { models, refresh } = await findModels(values.root, q);
+  for (const p of refresh.problems) console.error(`warning: skipped ${p.file}: ${p.reason}`);
+  if (values.json) {
+    console.log(JSON.stringify(models, null, 2));
+  } else if (models.length === 0) {
+    console.log(`No models in ${values.root} match.`);
+  } else {
+    const rows = models.map((m) => [
+      m.id,
+      m.created.slice(0, 19) + "Z",
+      m.strategy,
+      `${m.asset} ${m.market} ${m.interval}`,
+      m.model.kind,
+      m.metrics.macro_f1 === undefined ? "-" : m.metrics.macro_f1.toFixed(4),
+      m.metrics.accuracy === undefined ? "-" : m.metrics.accuracy.toFixed(4),
+      m.parent ?? "-",
+    ]);
+    const head = ["id", "created", "strategy", "market", "model", "macro_f1", "accuracy", "parent"];
+    const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+    for (const r of [head, ...rows]) console.log(r.map((c, j) => c.padEnd(w[j])).join("  ").trimEnd());
   }
 }
 

@@ -5,19 +5,13 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_REGISTRY_ROOT, reindex } from "../registry/mod.ts";
-import { errorMessage, runTask, type TaskSpec } from "./_cli.ts";
+import { runTask, type TaskSpec } from "./_cli.ts";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { root: { type: "string", default: DEFAULT_REGISTRY_ROOT } } });
-
-  try {
-    const r = await reindex(values.root);
-    for (const p of r.problems) console.error(`warning: skipped ${p.file}: ${p.reason}`);
-    console.log(`Indexed ${r.total} models from ${values.root}/metadata (${r.problems.length} skipped).`);
-  } catch (err) {
-    console.error(errorMessage(err, SPEC));
-    Deno.exit(1);
-  }
+  const r = await reindex(values.root);
+  for (const p of r.problems) console.error(`warning: skipped ${p.file}: ${p.reason}`);
+  console.log(`Indexed ${r.total} models from ${values.root}/metadata (${r.problems.length} skipped).`);
 }
 
 const SPEC: TaskSpec = {
