@@ -5,4 +5,5 @@
  * @module
  */
 export * from "./columns.ts";
+export * from "./rows.ts";
 export * from "./kernels.ts";
