@@ -121,7 +121,7 @@ export function labelStage(
     { vol: feats[`vol_${PEER.volWindow}`], logReturn: feats[`ret_${PEER.horizon}`] },
   );
   const cols = set.columns.map((c) => feats[c]);
-  // the pipeline's selection (lib/experiments/pipeline.ts, "labels" stage)
+  // the pipeline's selection (lib/experiments/stages/rows.ts, "labels" stage)
   const rows = selectValidRows(cols, { minRow: PEER.warmup, y: labels.y });
   const X: FeatureMatrix = {
     names: set.columns,
