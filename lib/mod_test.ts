@@ -68,6 +68,16 @@ export function offSurfaceImports(imports: readonly NotebookImport[]): string[] 
     .filter((s) => /^(\.|\/|file:)/.test(s) && s !== SURFACE);
 }
 
+/** Names used on the views alias (`v.name`, `const { name } = v`) that `views` does not export. */
+export function unknownViews(cells: readonly string[], alias: string, views: ReadonlySet<string>): string[] {
+  const code = cells.join("\n");
+  const used = new Set([...code.matchAll(new RegExp(`(?<![\\w.])${alias}\\.(\\w+)`, "g"))].map((m) => m[1]));
+  for (const m of code.matchAll(new RegExp(`const\\s*\\{([^}]*)\\}\\s*=\\s*${alias}\\b`, "g"))) {
+    for (const p of m[1].split(",")) if (p.trim()) used.add(p.split(":")[0].trim());
+  }
+  return [...used].filter((n) => !views.has(n)).sort();
+}
+
 Deno.test("the import checks can fail", () => {
   const lib = "../lib"; // built, so that lib/architecture_test.ts does not read these as this file's imports
   const imports = notebookImports([
@@ -77,6 +87,11 @@ Deno.test("the import checks can fail", () => {
   ]);
   assert.deepEqual(imports[0].names, new Map([["show", "show"], ["v", "views"]]));
   assert.deepEqual(offSurfaceImports(imports), [`${lib}/data/mod.ts`, "/work/lib/x.ts", `${lib}/z.ts`]);
+  const cells = [
+    "await show(v.tearSheet(r));\nconst { runLabel, gone } = v;",
+    "x.v.notAView(); await v.renamed()",
+  ];
+  assert.deepEqual(unknownViews(cells, "v", new Set(["tearSheet", "runLabel"])), ["gone", "renamed"]);
 });
 
 Deno.test("lib/mod.ts exports between 25 and 45 names", async () => {
@@ -128,12 +143,7 @@ Deno.test("every notebook imports Candlelab only from lib/mod.ts, and only names
     // views: `import { views as v }`, then `v.name` or `const { name } = v`
     const alias = [...own[0].names].find(([, n]) => n === "views")?.[0];
     if (!alias) continue;
-    const code = cells.join("\n");
-    const used = new Set([...code.matchAll(new RegExp(`\\b${alias}\\.(\\w+)`, "g"))].map((m) => m[1]));
-    for (const m of code.matchAll(new RegExp(`const\\s*\\{([^}]*)\\}\\s*=\\s*${alias}\\b`, "g"))) {
-      for (const p of m[1].split(",")) if (p.trim()) used.add(p.split(":")[0].trim());
-    }
-    const unknown = [...used].filter((n) => !views.has(n));
+    const unknown = unknownViews(cells, alias, new Set(views.keys()));
     assert.deepEqual(unknown, [], `${name} uses views lib/notebooks/mod.ts does not export`);
   }
 });
