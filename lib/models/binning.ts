@@ -24,6 +24,11 @@ export interface BinnedData {
   edges: Float64Array[];
   /** Weight of each row: sample weight x class weight. */
   rowWeight: Float64Array;
+  /**
+   * Optional column-major copy of the bins (row i, feature f at `cols[f * nRows + i]`): a split then reads
+   * its feature's bins from one compact column instead of one byte per row-major row.
+   */
+  cols?: Uint8Array;
 }
 
 /**

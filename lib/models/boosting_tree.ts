@@ -67,7 +67,7 @@ interface _Hist {
   gh: Float64Array;
   cnt: Int32Array;
 }
-const _CAND = 6; // gain, feature, bin, gl, hl, (unused)
+const _CAND = 6; // gain, feature, bin, gl, hl, rows going left
 
 interface _Leaf {
   id: number;
@@ -83,23 +83,38 @@ interface _Leaf {
   t: number;
   gl: number;
   hl: number;
+  /** Rows going left at the best split (the histogram's count up to its bin). */
+  nl: number;
+  /** Which of the workspace's two row sets holds the leaf's rows. */
+  buf: number;
 }
 
 /**
- * Per-thread, per-tree scratch memory kept from tree to tree (and fit to fit): the row partition (and its
- * scratch copy) and histogram buffers.
+ * Rows of the partition, position by position: the row index and the row's gradient and hessian (carried
+ * along by every split, so histogram passes read them in order instead of one cache line per row).
+ */
+export interface RowSet {
+  idx: Int32Array;
+  g: Float64Array;
+  h: Float64Array;
+}
+
+function _rowSet(n: number): RowSet {
+  return { idx: new Int32Array(n), g: new Float64Array(n), h: new Float64Array(n) };
+}
+
+/**
+ * Per-thread, per-tree scratch memory kept from tree to tree (and fit to fit): the row partition (two row
+ * sets: a split moves a leaf's rows from one to the other) and histogram buffers.
  */
 export class BoostingWorkspace {
-  idx = new Int32Array(0);
-  tIdx = new Int32Array(0);
+  sets: [RowSet, RowSet] = [_rowSet(0), _rowSet(0)];
   #free: _Hist[] = [];
   #bins = 0;
 
   /** Makes room for `n` rows and histograms of `nFeatures` features. */
   ensure(n: number, nFeatures: number): void {
-    if (this.idx.length < n) {
-      this.idx = new Int32Array(n), this.tIdx = new Int32Array(n);
-    }
+    if (this.sets[0].idx.length < n) this.sets = [_rowSet(n), _rowSet(n)];
     const bins = Math.max(1, nFeatures) * _NB;
     if (bins > this.#bins) this.#bins = bins, this.#free = [];
   }
@@ -126,8 +141,7 @@ export class BoostingWorkspace {
 
 /**
  * One tree grown step by step, so that several trees (the classes of a round) can share each barrier:
- * `start` (rows, gradients, features; then the root histogram is filled, alone or by
- * {@link fillRootHistograms} for all trees in one pass), `publishRoot`, barrier, `combineRoot`, then
+ * `start` (rows, gradients, features), `fillRoot`, `publishRoot`, barrier, `combineRoot`, then
  * `publishNextSplit` / barrier / `combineSplit` while `publishNextSplit` returns true, then `finish`.
  */
 export class TreeGrowth {
@@ -146,8 +160,6 @@ export class TreeGrowth {
   #right: number[] = [];
   #value: number[] = [];
   #bins = 0;
-  #grad: Float64Array = new Float64Array(0);
-  #hess: Float64Array = new Float64Array(0);
 
   constructor(
     readonly data: BinnedData,
@@ -163,7 +175,7 @@ export class TreeGrowth {
   /**
    * Takes the rows (`sample[s]`, or `s` when `sample` is null, for s < m) and the gradients and hessians
    * (indexed by row), sums them, and picks this thread's features of `feats`. The root
-   * histogram (`rootHist`) is zero: fill it with {@link fillRootHistograms} or `fillRoot()`.
+   * histogram (`rootHist`) is zero: fill it with `fillRoot()`.
    */
   start(
     sample: Int32Array | null,
@@ -185,28 +197,27 @@ export class TreeGrowth {
     this.local = local;
     this.#bins = nLocal * _NB;
     ws.ensure(data.nRows, fHi - fLo);
-    const idx = ws.idx;
+    const { idx, g, h } = ws.sets[0];
     let G = 0, H = 0;
     for (let s = 0; s < m; s++) {
       const i = sample === null ? s : sample[s];
-      idx[s] = i;
+      idx[s] = i, g[s] = grad[i], h[s] = hess[i];
       G += grad[i];
       H += hess[i];
     }
-    this.#grad = grad, this.#hess = hess;
     this.m = m;
     this.gain.fill(0);
     this.#feature = [], this.#threshold = [], this.#thresholdBin = [], this.#left = [], this.#right = [];
     this.#value = [];
     this.rootHist = ws.take(this.#bins);
-    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.rootHist)];
+    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.rootHist, 0)];
     this.#nLeaves = 1;
   }
 
   /** Fills the root histogram from this tree's own copy of the rows. */
   fillRoot(): void {
     const { ws, data } = this;
-    _fillHist(this.rootHist!, data.rows, data.stride, ws.idx, this.#grad, this.#hess, 0, this.m, this.local);
+    _fillHist(this.rootHist!, data.rows, data.stride, ws.sets[0], 0, this.m, this.local);
   }
 
   publishRoot(): void {
@@ -235,23 +246,40 @@ export class TreeGrowth {
     const L = leaves[bi];
     leaves.splice(bi, 1);
     const f = L.f;
-    const nl = _partition(ws, data.rows, data.stride, L.lo, L.hi, f, L.t);
+    const nl = L.nl;
     this.gain[f] += L.gain;
     const gr = L.g - L.gl, hr = L.h - L.hl;
     const idL = this.#newNode(L.gl, L.hl), idR = this.#newNode(gr, hr);
     this.#feature[L.id] = f, this.#thresholdBin[L.id] = L.t, this.#threshold[L.id] = data.edges[f][L.t];
     this.#left[L.id] = idL, this.#right[L.id] = idR;
     const lo = L.lo, mid = L.lo + nl, hi = L.hi, bins = this.#bins;
-    // Build the smaller child's histogram, derive the larger one by subtraction (reuses the parent's array).
+    // Split the rows into the other index buffer while building the smaller child's histogram, derive the
+    // larger one by subtraction (reuses the parent's array).
     const small = ws.take(bins);
     const leftSmaller = nl <= hi - mid;
-    const [a, b] = leftSmaller ? [lo, mid] : [mid, hi];
-    _fillHist(small, data.rows, data.stride, ws.idx, this.#grad, this.#hess, a, b, this.local);
+    const src = ws.sets[L.buf], dst = ws.sets[1 - L.buf];
+    const [col, cs, co] = data.cols ? [data.cols, 1, f * data.nRows] : [data.rows, data.stride, f];
+    _splitRows(
+      src,
+      dst,
+      col,
+      cs,
+      co,
+      data.rows,
+      data.stride,
+      lo,
+      hi,
+      nl,
+      L.t,
+      leftSmaller,
+      small,
+      this.local,
+    );
     const big = L.hist!, bgh = big.gh, sgh = small.gh, bc = big.cnt, sc = small.cnt;
     for (let k = 0; k < 2 * bins; k++) bgh[k] -= sgh[k];
     for (let k = 0; k < bins; k++) bc[k] -= sc[k];
-    const cl = this.#leafOf(idL, lo, mid, L.depth + 1, L.gl, L.hl, leftSmaller ? small : big);
-    const cr = this.#leafOf(idR, mid, hi, L.depth + 1, gr, hr, leftSmaller ? big : small);
+    const cl = this.#leafOf(idL, lo, mid, L.depth + 1, L.gl, L.hl, leftSmaller ? small : big, 1 - L.buf);
+    const cr = this.#leafOf(idR, mid, hi, L.depth + 1, gr, hr, leftSmaller ? big : small, 1 - L.buf);
     this.#publish(cl, 0);
     this.#publish(cr, 1);
     this.#pending = [cl, cr];
@@ -297,8 +325,9 @@ export class TreeGrowth {
     g: number,
     h: number,
     hist: _Hist,
+    buf: number,
   ): _Leaf {
-    return { id, lo, hi, depth, g, h, hist, gain: 0, f: -1, t: 0, gl: 0, hl: 0 };
+    return { id, lo, hi, depth, g, h, hist, gain: 0, f: -1, t: 0, gl: 0, hl: 0, nl: 0, buf };
   }
 
   #slot(thread: number, slot: number): number {
@@ -334,6 +363,7 @@ export class TreeGrowth {
         if (gn > best) {
           best = gn;
           cand[o] = gn, cand[o + 1] = local[b], cand[o + 2] = t, cand[o + 3] = gl, cand[o + 4] = hl;
+          cand[o + 5] = cl;
         }
       }
     }
@@ -349,7 +379,7 @@ export class TreeGrowth {
       if (cand[o + 1] >= 0 && cand[o] > best) {
         best = cand[o];
         leaf.gain = cand[o], leaf.f = cand[o + 1], leaf.t = cand[o + 2], leaf.gl = cand[o + 3];
-        leaf.hl = cand[o + 4];
+        leaf.hl = cand[o + 4], leaf.nl = cand[o + 5];
       }
     }
     if (leaf.f < 0 && leaf.hist !== null) this.ws.give(leaf.hist), leaf.hist = null;
@@ -371,7 +401,8 @@ export function growTrees(
 ): FlatTree[] {
   const ex = growths[0].ex;
   for (let c = 0; c < growths.length; c++) growths[c].start(sample, m, grads[c], hesses[c], feats[c]);
-  fillRootHistograms(growths, sample, m, grads, hesses);
+  // One pass per tree: each pass's histograms stay in cache (one pass for all trees was slower).
+  for (const t of growths) t.fillRoot();
   ex.bank ^= 1;
   for (const t of growths) t.publishRoot();
   ex.barrier();
@@ -388,43 +419,6 @@ export function growTrees(
     for (let c = 0; c < growths.length; c++) if (active[c]) growths[c].combineSplit();
   }
   return growths.map((t) => t.finish());
-}
-
-/**
- * Fills the (zeroed) root histograms of trees started on the same rows in one pass over the rows: each row's
- * bins are read once for every tree (the same sums, in the same order, as one pass per tree).
- */
-export function fillRootHistograms(
-  growths: TreeGrowth[],
-  sample: Int32Array | null,
-  m: number,
-  grads: Float64Array[],
-  hesses: Float64Array[],
-): void {
-  if (growths.length !== 3) {
-    for (const t of growths) t.fillRoot();
-    return;
-  }
-  const { rows, stride } = growths[0].data;
-  const [l0, l1, l2] = growths.map((t) => t.local);
-  const [h0, h1, h2] = growths.map((t) => t.rootHist!);
-  const [g0, g1, g2] = grads, [e0, e1, e2] = hesses;
-  for (let s = 0; s < m; s++) {
-    const i = sample === null ? s : sample[s], base = i * stride;
-    _addRow(h0, rows, base, l0, g0[i], e0[i]);
-    _addRow(h1, rows, base, l1, g1[i], e1[i]);
-    _addRow(h2, rows, base, l2, g2[i], e2[i]);
-  }
-}
-
-function _addRow(hist: _Hist, rows: Uint8Array, base: number, local: Int32Array, gi: number, hi: number) {
-  const { gh, cnt } = hist;
-  for (let b = 0, ob = 0; b < local.length; b++, ob += _NB) {
-    const k = ob + rows[base + local[b]], o = k << 1;
-    gh[o] += gi;
-    gh[o + 1] += hi;
-    cnt[k]++;
-  }
 }
 
 /**
@@ -465,20 +459,18 @@ function _fillHist(
   hist: _Hist,
   rows: Uint8Array,
   stride: number,
-  idx: Int32Array,
-  g: Float64Array,
-  h: Float64Array,
+  set: RowSet,
   lo: number,
   hi: number,
   local: Int32Array,
 ): void {
-  const nf = local.length, { gh, cnt } = hist;
+  const nf = local.length, { gh, cnt } = hist, { idx, g, h } = set;
   if (nf === 0) return;
   if (local[nf - 1] - local[0] === nf - 1) {
     // contiguous features (no feature sampling): consecutive bytes of the row
     const f0 = local[0];
     for (let s = lo; s < hi; s++) {
-      const i = idx[s], base = i * stride + f0, gi = g[i], hi_ = h[i];
+      const base = idx[s] * stride + f0, gi = g[s], hi_ = h[s];
       for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
         const k = ob + rows[base + b], o = k << 1;
         gh[o] += gi;
@@ -489,7 +481,7 @@ function _fillHist(
     return;
   }
   for (let s = lo; s < hi; s++) {
-    const i = idx[s], base = i * stride, gi = g[i], hi_ = h[i];
+    const base = idx[s] * stride, gi = g[s], hi_ = h[s];
     for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
       const k = ob + rows[base + local[b]], o = k << 1;
       gh[o] += gi;
@@ -499,29 +491,63 @@ function _fillHist(
   }
 }
 
-/** Rows of [lo, hi) with bin <= t first (in order), the others after them (in reverse order). */
-function _partition(
-  ws: BoostingWorkspace,
+const _CHUNK = 4096;
+
+/**
+ * Moves the rows `src[lo..hi)` into `dst[lo..hi)`: the `nl` rows whose bin `col[i * cs + co]` is <= t first (in order),
+ * the others after them (in reverse order), and adds the smaller side's rows into `hist` (in that final
+ * order, chunk by chunk while their bytes are still in cache). With the right side smaller the rows are read
+ * backwards, which gives the same layout and summing order.
+ */
+function _splitRows(
+  src: RowSet,
+  dst: RowSet,
+  col: Uint8Array,
+  cs: number,
+  co: number,
   rows: Uint8Array,
   stride: number,
   lo: number,
   hi: number,
-  f: number,
+  nl: number,
   t: number,
-): number {
-  const { idx, tIdx } = ws;
-  let l = lo, r = hi - 1;
-  for (let s = lo; s < hi; s++) {
-    const i = idx[s];
-    const goL = ((t - rows[i * stride + f]) >>> 31) ^ 1;
-    const dst = r + (l - r) * goL;
-    l += goL;
-    r -= 1 - goL;
-    tIdx[dst] = i;
+  leftSmaller: boolean,
+  hist: _Hist,
+  local: Int32Array,
+): void {
+  const mid = lo + nl, { idx: si, g: sg, h: sh } = src, { idx: di, g: dg, h: dh } = dst;
+  let l: number, r: number;
+  if (leftSmaller) {
+    l = lo, r = hi - 1;
+    for (let c0 = lo; c0 < hi; c0 += _CHUNK) {
+      const c1 = Math.min(hi, c0 + _CHUNK), l0 = l;
+      for (let s = c0; s < c1; s++) {
+        const i = si[s];
+        const goL = ((t - col[i * cs + co]) >>> 31) ^ 1, d = r + (l - r) * goL;
+        di[d] = i, dg[d] = sg[s], dh[d] = sh[s];
+        l += goL;
+        r -= 1 - goL;
+      }
+      _fillHist(hist, rows, stride, dst, l0, l, local);
+    }
+    if (l !== mid) throw new Error(`boosting split: ${l - lo} rows went left, the histogram counted ${nl}`);
+  } else {
+    l = mid - 1, r = mid;
+    for (let c1 = hi; c1 > lo; c1 -= _CHUNK) {
+      const c0 = Math.max(lo, c1 - _CHUNK), r0 = r;
+      for (let s = c1 - 1; s >= c0; s--) {
+        const i = si[s];
+        const goL = ((t - col[i * cs + co]) >>> 31) ^ 1, d = r + (l - r) * goL;
+        di[d] = i, dg[d] = sg[s], dh[d] = sh[s];
+        l -= goL;
+        r += 1 - goL;
+      }
+      _fillHist(hist, rows, stride, dst, r0, r, local);
+    }
+    if (r !== hi) {
+      throw new Error(`boosting split: ${hi - r + nl} rows went left, the histogram counted ${nl}`);
+    }
   }
-  idx.set(tIdx.subarray(lo, hi), lo);
-
-  return l - lo;
 }
 
 /**

@@ -296,6 +296,7 @@ function _makeJob(
     nBins: Int32Array.from(edges, (e) => e.length + 1),
     edges,
     rowWeight,
+    cols: _transpose(rows, stride, n, F, alloc("cols", n * F)),
   };
   let val: BoostingJob["val"] = null;
   if (nVal > 0) {
@@ -335,4 +336,20 @@ function _makeJob(
     ),
     sync: new Int32Array(shared ? new SharedArrayBuffer(16) : new ArrayBuffer(16)),
   };
+}
+
+/** Column-major copy of the first `F` bytes of each `stride`-byte row (feature f of row i at `f * n + i`). */
+function _transpose(
+  rows: Uint8Array,
+  stride: number,
+  n: number,
+  F: number,
+  buf: ArrayBufferLike,
+): Uint8Array {
+  const cols = new Uint8Array(buf, 0, n * F);
+  for (let f = 0; f < F; f++) {
+    const o = f * n;
+    for (let i = 0; i < n; i++) cols[o + i] = rows[i * stride + f];
+  }
+  return cols;
 }
