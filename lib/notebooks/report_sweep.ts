@@ -9,12 +9,13 @@
 import * as aq from "arquero";
 import { type Chart, heatmap } from "../plots/mod.ts";
 import type { SweepPlan } from "../sweeps/plan.ts";
-import { objectiveGrid, type SweepReport } from "../sweeps/report.ts";
+import { formatWalkForward, objectiveGrid, type SweepReport } from "../sweeps/report.ts";
+import type { FoldChoice } from "../sweeps/walk_forward.ts";
 import { runSweep } from "../sweeps/run.ts";
 import { type HtmlDisplay, htmlDisplay } from "./exploration.ts";
 import { escapeHtml } from "./html_report.ts";
 import { notebookSweepProgress } from "./progress.ts";
-import { fmtDate } from "./report_format.ts";
+import { fmtDate, fmtNum, fmtSignedPct, MISSING } from "./report_format.ts";
 import { type TableView, tableView } from "./table_view.ts";
 
 /**
@@ -85,7 +86,13 @@ export function sweepTrialsView(report: Pick<SweepReport, "trials" | "objective"
     caption: `trials (objective: ${report.objective}; winner: trial ${report.winner?.index ?? "none"})`,
     head: 100,
     tail: 0,
-    formats: { objective: "num", total_return: "pct", macro_f1: "num", trades: "int" },
+    formats: {
+      objective: report.objective === "total_return" ? "signed_pct" : "num",
+      total_return: "pct",
+      macro_f1: "num",
+      trades: "int",
+    },
+    labels: { objective: `objective: ${report.objective}` },
   });
 }
 
@@ -116,52 +123,151 @@ export function objectiveHeatmap(
   });
 }
 
+/** What {@link walkForwardView} reads from the report (`nOk`, `commonBars` and `objective` when known). */
+export type WalkForwardViewInput =
+  & Pick<SweepReport, "walkForward" | "walkForwardError">
+  & Partial<Pick<SweepReport, "nOk" | "commonBars" | "objective">>;
+
 /**
- * The walk-forward optimisation per outer fold (the trials' own test fold): the setting chosen on the bars
- * before the fold, how many bars it was chosen on and held for, the test period, its Sharpe on both and
- * its return on the test bars; a sentence when the sweep has no `walk_forward` section or no result.
+ * The walk-forward optimisation (lib/sweeps/walk_forward.ts): how the outer folds were made, then per
+ * outer fold (the trials' own test fold) its test period, the trial and settings chosen on the bars before
+ * it, the score that chose it (named after the objective that chose), and its Sharpe and return on the
+ * test bars; then the stitched out-of-sample result and the distinct choices with the folds that held
+ * each. Without a result it says why: a visible warning with `walkForwardError` (or when no trial has an
+ * ok run, or the ok trials share no bars), else a note that the sweep has no `walk_forward` section. The
+ * plain-text form is the terminal's ({@link formatWalkForward}).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { walkForwardView } from "./report_sweep.ts";
- * assert.equal(walkForwardView({ walkForward: null }), "this sweep has no walk_forward section");
+ * const text = (v: ReturnType<typeof walkForwardView>) => v[Symbol.for("Jupyter.display")]()["text/plain"];
+ * assert.equal(text(walkForwardView({ walkForward: null })), "this sweep has no walk_forward section");
+ * const e = walkForwardView({ walkForward: null, walkForwardError: "trial 3 records no start" });
+ * assert.equal(text(e), "no walk-forward result: trial 3 records no start");
+ * assert.match(e.html, /class="candlelab-warning"/);
  * ```
  */
-export function walkForwardView(
-  report: Pick<SweepReport, "walkForward" | "walkForwardError">,
-): TableView | string {
+export function walkForwardView(report: WalkForwardViewInput): HtmlDisplay {
   const w = report.walkForward;
   if (!w) {
-    return report.walkForwardError
-      ? `no walk-forward result: ${report.walkForwardError}`
-      : "this sweep has no walk_forward section";
+    const why = report.walkForwardError ??
+      (report.nOk === 0
+        ? "none of the trials has an ok run"
+        : report.commonBars === 0
+        ? "the ok trials have no bars in common"
+        : null);
+    if (why === null) {
+      const text = "this sweep has no walk_forward section";
+      return htmlDisplay(`<p class="candlelab-empty">${text}</p>`, text);
+    }
+    return htmlDisplay(
+      `<p class="candlelab-warning" role="alert" style="border-left:4px solid #bf8700;background:#fff8c5;` +
+        `color:#4d2d00;padding:.4rem .7rem;margin:.4rem 0"><b>no walk-forward result</b>: ${
+          escapeHtml(why)
+        }</p>`,
+      `no walk-forward result: ${why}`,
+    );
   }
+  const objective = w.objective ?? "sharpe";
+  const trialOf = (f: FoldChoice) => w.chosenTrials?.[f.fold] ?? NaN;
   const table = aq.from(w.folds.map((f) => ({
-    fold: f.trialFold,
-    trial: w.chosenTrials?.[f.fold] ?? NaN,
-    choice: JSON.stringify(w.choices[f.fold]),
-    choose_bars: f.chooseEnd - f.chooseStart,
-    test_from: f.testStartTime ? fmtDate(f.testStartTime, true) : "",
-    test_to: f.testEndTime ? fmtDate(f.testEndTime, true) : "",
+    fold: f.trialFold ?? NaN,
+    test_from: f.testStartTime ? fmtDate(f.testStartTime, true) : MISSING,
+    test_to: f.testEndTime ? fmtDate(f.testEndTime, true) : MISSING,
     test_bars: f.testEnd - f.testStart,
-    choose_sharpe: f.chooseSharpe,
+    trial: trialOf(f),
+    choice_score: f.chooseScore,
     test_sharpe: f.testSharpe,
-    test_return: f.testReturn,
+    test_return: f.testReturn ?? NaN,
+    choice_bars: f.chooseEnd - f.chooseStart,
+    choice: _settings(w.choices[f.fold]),
   })));
-  return tableView(table, {
-    caption: `walk-forward optimisation (${w.objective}, gap ${w.gap} bars): ${w.distinctChoices} distinct ` +
-      `choice(s), stitched return ${(w.totalReturn * 100).toFixed(2)} %` +
-      (typeof w.sharpeAnnualised === "number" ? `, Sharpe ${w.sharpeAnnualised.toFixed(2)} (ann.)` : ""),
-    head: 50,
+  const perBar = objective === "total_return" ? "" : " /bar";
+  const view = tableView(table, {
+    caption: `walk-forward choice per outer fold (chosen by ${objective})`,
+    head: 100,
     tail: 0,
     formats: {
+      fold: "int",
+      test_bars: "int",
       trial: "int",
-      choose_sharpe: "num",
+      choice_bars: "int",
+      choice_score: objective === "total_return" ? "signed_pct" : "num",
       test_sharpe: "num",
       test_return: "signed_pct",
     },
+    labels: {
+      test_from: "test from",
+      test_to: "test to",
+      test_bars: "test bars",
+      trial: "chosen trial",
+      choice: "chosen settings",
+      choice_bars: "choice bars",
+      choice_score: `choice ${objective}${perBar}`,
+      test_sharpe: "test Sharpe /bar",
+      test_return: "test return",
+    },
   });
+  const n = w.folds.length;
+  const folds = w.folds.map((f) => f.trialFold ?? "?");
+  const first = w.folds[0]?.trialFold;
+  const shift = w.boundaryShiftBars ?? 0;
+  const other = report.objective !== undefined && report.objective !== objective
+    ? `; the sweep ranks its trials by ${report.objective}, the walk-forward choice uses ${objective}`
+    : "";
+  const how =
+    `${n} outer fold${n === 1 ? "" : "s"} = the trials' own walk-forward test folds ${folds.join(", ")}${
+      first === undefined ? "" : ` (fold ${first - 1} only chooses)`
+    }. Each fold holds the trial with the best ` +
+    `${objective} on the bars before it, less a gap of ${w.gap ?? "?"} bars (at least ${
+      w.minGap ?? "?"
+    }: the largest label horizon + embargo)${other}.` +
+    (shift > 0
+      ? ` The trials' fold starts differ by up to ${shift} bars; each fold starts at the latest.`
+      : "");
+  const flat = w.folds.filter((f) => f.testReturn === 0 && f.testSharpe === 0).map((f) => f.trialFold ?? "?");
+  const flatNote = flat.length
+    ? `<p style="margin:.2rem 0;font-size:.85rem;color:#9a6700">fold${flat.length === 1 ? "" : "s"} ${
+      flat.join(", ")
+    }: the chosen trial's equity did not move on any test bar (no position held); its Sharpe there is 0 ` +
+      `by convention</p>`
+    : "";
+  const sharpe = typeof w.sharpeAnnualised === "number"
+    ? `Sharpe ${w.sharpeAnnualised.toFixed(2)} annualised (${fmtNum(w.sharpe)} per bar)`
+    : `Sharpe ${fmtNum(w.sharpe)} per bar`;
+  const from = w.folds[0]?.testStartTime, to = w.folds.at(-1)?.testEndTime;
+  const span = from && to ? `, ${fmtDate(from, true)} .. ${fmtDate(to, true)}` : "";
+  const stitched = `${w.returns.length.toLocaleString("en-US")} test bars${span}: total return ${
+    fmtSignedPct(w.totalReturn)
+  }, ${sharpe}`;
+  const groups = new Map<string, { trial: number; settings: string; folds: (number | string)[] }>();
+  for (const f of w.folds) {
+    const key = String(w.chosenTrials?.[f.fold] ?? `#${f.trial}`);
+    const g = groups.get(key) ??
+      { trial: trialOf(f), settings: JSON.stringify(w.choices[f.fold]), folds: [] };
+    g.folds.push(f.trialFold ?? "?");
+    groups.set(key, g);
+  }
+  const k = w.distinctChoices;
+  const stability = k === 1
+    ? " (stable: the same in every fold)"
+    : k === n
+    ? " (a different one in every fold)"
+    : "";
+  const choiceItems = [...groups.values()].map((g) =>
+    `<li>trial ${Number.isNaN(g.trial) ? "?" : g.trial} ${escapeHtml(g.settings)}: fold${
+      g.folds.length === 1 ? "" : "s"
+    } ${g.folds.join(", ")}</li>`
+  ).join("");
+  const html = `<section class="candlelab-walk-forward">` +
+    `<p style="margin:.3rem 0;font-size:.85rem">${escapeHtml(how)}</p>` +
+    view.html + flatNote +
+    `<p style="margin:.4rem 0 .2rem"><b>stitched out-of-sample result</b>: ${escapeHtml(stitched)}</p>` +
+    `<p style="margin:.2rem 0"><b>${k} distinct choice${k === 1 ? "" : "s"}</b> over ${n} fold${
+      n === 1 ? "" : "s"
+    }${stability}:</p><ul style="margin:.1rem 0 .4rem">${choiceItems}</ul></section>`;
+  return htmlDisplay(html, formatWalkForward(w).join("\n"));
 }
 
 /**
@@ -221,4 +327,10 @@ export function sweepRunLinks(report: Pick<SweepReport, "trials">): HtmlDisplay 
     } (${t.status}): <a href="../${t.run_id}/run.json">${t.run_id}</a> (experiments/runs/${t.run_id})</li>`
   );
   return htmlDisplay(`<ul>${links.join("")}</ul>`, `${links.length} runs`);
+}
+
+/** Settings as `key=value` pairs (values as JSON), shorter than the JSON object in a table cell. */
+function _settings(a: Record<string, unknown> | undefined): string {
+  if (!a) return MISSING;
+  return Object.entries(a).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
 }
