@@ -10,6 +10,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { type Chart, heatmap, histogram, overlayChart } from "../plots/mod.ts";
 import type { Trade } from "../backtest/engine.ts";
+import type { CurveMetrics } from "../backtest/metrics.ts";
 import { type TableView, tableView } from "./table_view.ts";
 import { fmtPct, fmtSignedPct } from "./report_format.ts";
 import { CandlelabError } from "../util/errors.ts";
@@ -450,16 +451,6 @@ export function tradeStats(
   };
 }
 
-/** Strategy and buy-and-hold figures {@link backtestSummaryView} shows. */
-export interface SummaryMetrics {
-  totalReturn: number;
-  cagr: number;
-  sharpe: number;
-  sortino: number;
-  maxDrawdown: number;
-  calmar: number;
-}
-
 /**
  * Strategy against buy-and-hold, each number in its unit (returns in signed %, ratios with 2 decimals,
  * counts grouped); rows without a buy-and-hold value show "—".
@@ -474,14 +465,14 @@ export interface SummaryMetrics {
  * ```
  */
 export function backtestSummaryView(
-  metrics: SummaryMetrics & {
+  metrics: CurveMetrics & {
     hitRate: number;
     turnover: number;
     exposure: number;
     avgTrade: number;
     nTrades: number;
   },
-  buyAndHold: SummaryMetrics,
+  buyAndHold: CurveMetrics,
 ): TableView {
   const pct = (v: number) => fmtSignedPct(v);
   const r2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "—");

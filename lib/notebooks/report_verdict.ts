@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Attribution } from "../backtest/backtest.ts";
 import type { RunRecord } from "../experiments/run_record.ts";
 import { compareRecords, type RunDeflatedSharpe } from "../experiments/compare.ts";
 import { escapeHtml, topBlock } from "./html_report.ts";
@@ -42,14 +43,7 @@ export type ReportRecord =
 
 /** Backtest figures the verdict reads beside the record (a backtest.json or a BacktestResult). */
 export interface VerdictBacktest {
-  attribution: {
-    pricePnl: number;
-    gapPnl: number;
-    fees: number;
-    slippage: number;
-    funding: number;
-    net: number;
-  };
+  attribution: Attribution;
   metrics: { totalReturn: number; nTrades: number; maxDrawdown: number };
   buyAndHold: { totalReturn: number };
 }
@@ -93,7 +87,7 @@ function _num(v: unknown): number | null {
  * assert.equal(costsShareOfGross({ pricePnl: -5, gapPnl: 0, fees: 30, slippage: 10, funding: 0, net: -45 }), null);
  * ```
  */
-export function costsShareOfGross(a: VerdictBacktest["attribution"]): number | null {
+export function costsShareOfGross(a: Attribution): number | null {
   const gross = a.pricePnl + a.gapPnl;
   const costs = a.fees + a.slippage + Math.max(0, -a.funding);
   return gross > 0 ? costs / gross : null;
