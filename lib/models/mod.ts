@@ -12,3 +12,4 @@ export { featuresPerSplit, HistRandomForest, type HistRandomForestJSON } from ".
 export { HistGradientBoosting, type HistGradientBoostingJSON } from "./hist_gradient_boosting.ts";
 export { MlRandomForest, type MlRandomForestJSON } from "./ml_random_forest.ts";
 export { argmaxRows } from "./common.ts";
+export { gatherMatrixRows, sliceMatrixRows } from "./matrix.ts";
