@@ -46,6 +46,25 @@ export function wantsHelp(args: readonly string[]): boolean {
 /** What a task declares to {@link parseTaskArgs}: its flags and whether it takes positionals (parsing is strict). */
 export type TaskArgsConfig = Omit<ParseArgsConfig, "args" | "strict" | "tokens">;
 
+/**
+ * A task's command line could not be read (an unknown flag, a missing or bad value): {@link runTask} prints
+ * the message and exits 2, like a task that refuses its arguments itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "./_cli.ts";
+ * import { CandlelabError } from "../util/errors.ts";
+ * assert.ok(new UsageError("Cannot read the arguments: x") instanceof CandlelabError);
+ * ```
+ */
+export class UsageError extends CandlelabError {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
 /** What {@link parseTaskArgs} returns: node:util's `parseArgs` result for `T`, strict. */
 export type TaskArgs<T extends TaskArgsConfig> = ReturnType<
   typeof parseArgs<T & { args: string[]; strict: true }>
@@ -55,7 +74,7 @@ export type TaskArgs<T extends TaskArgsConfig> = ReturnType<
  * A task's arguments, parsed strictly (an unknown flag, a missing value, or a positional the task does not
  * take is an error). On an error the message is `Cannot read the arguments: <why>; <usage>`: handed to
  * `refuse` (the task prints it and exits 2), and undefined is returned; without `refuse` it is thrown as a
- * CandlelabError (runTask prints it and exits 1).
+ * {@link UsageError} (runTask prints it and exits 2).
  *
  * @example
  * ```ts
@@ -90,10 +109,47 @@ export function parseTaskArgs<const T extends TaskArgsConfig>(
     return parseArgs({ ...config, args, strict: true }) as TaskArgs<T>;
   } catch (err) {
     const message = `Cannot read the arguments: ${(err as Error).message}; ${usage}`;
-    if (!refuse) throw new CandlelabError(message);
+    if (!refuse) throw new UsageError(message);
     refuse(message);
     return undefined;
   }
+}
+
+/**
+ * The number a flag's text holds, or undefined when the flag was not given; text that is not such a number
+ * throws a {@link UsageError} (`Cannot read the arguments: --<flag> must be ..., current value is "<text>";
+ * <usage>`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { numberFlag } from "./_cli.ts";
+ * assert.equal(numberFlag("12", "limit", "usage: x", { integer: true, positive: true }), 12);
+ * assert.equal(numberFlag(undefined, "limit", "usage: x"), undefined);
+ * assert.throws(
+ *   () => numberFlag("abc", "limit", "usage: x", { integer: true }),
+ *   /^UsageError: Cannot read the arguments: --limit must be an integer, current value is "abc"; usage: x$/,
+ * );
+ * assert.throws(() => numberFlag("0", "timeout", "usage: x", { positive: true }), /a positive number/);
+ * ```
+ */
+export function numberFlag(
+  text: string | undefined,
+  flag: string,
+  usage: string,
+  rule: { integer?: boolean; positive?: boolean } = {},
+): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (
+    text.trim() !== "" && Number.isFinite(n) && (!rule.integer || Number.isInteger(n)) &&
+    (!rule.positive || n > 0)
+  ) return n;
+  const what = `${rule.positive ? "positive " : ""}${rule.integer ? "integer" : "number"}`;
+  throw new UsageError(
+    `Cannot read the arguments: --${flag} must be ${/^[aeiou]/.test(what) ? "an" : "a"} ${what}, ` +
+      `current value is "${text}"; ${usage}`,
+  );
 }
 
 /**
@@ -179,7 +235,8 @@ export function errorMessage(err: unknown, spec: TaskSpec): string {
 /**
  * Runs a task's body as the process owner: `--help` prints {@link helpText} and exits 0; SIGINT / SIGTERM
  * give pending runs their last word and exit 128 + n ({@link exitOnSignals}); an error is printed with
- * {@link errorMessage} and exits 1 (2 for a permission refusal); otherwise exits with the body's code.
+ * {@link errorMessage} and exits 1 (2 for a permission refusal or a {@link UsageError}); otherwise exits with
+ * the body's code.
  *
  * @example
  * ```ts ignore
@@ -202,7 +259,7 @@ export async function runTask(
     code = (await body(args)) ?? 0;
   } catch (err) {
     console.error(errorMessage(err, spec));
-    code = permissionMessage(err, spec) ? 2 : 1;
+    code = err instanceof UsageError || permissionMessage(err, spec) ? 2 : 1;
   }
   Deno.exit(code);
 }

@@ -4,10 +4,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { clearFeatureCache, FEATURE_CACHE_DIR } from "../features/cache.ts";
-import { CandlelabError } from "../util/errors.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec, UsageError } from "./_cli.ts";
 
 const _UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3_600e3, d: 86_400e3, w: 604_800e3 };
 
@@ -24,14 +22,14 @@ const _UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3_600e3, d: 86_400e
 export function parseAge(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(text.trim());
   if (!m) {
-    throw new CandlelabError(
+    throw new UsageError(
       `Cannot parse --older-than: "${text}" is not an age; use a number and a unit s, m, h, d or w (e.g. 7d)`,
     );
   }
   return Number(m[1]) * _UNITS[m[2]];
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "cache:clear",
   usage: "deno task cache:clear [--older-than 7d] [--dataset <sha256 prefix>] [--dir data/cache/features]",
   about: "Drops cached feature tables (all, those older than an age, or those of one dataset).",
@@ -39,14 +37,16 @@ const SPEC: TaskSpec = {
   writes: "data/cache/",
 };
 
+/** The flags of `deno task cache:clear` (parsed strictly). */
+export const ARGS = {
+  options: { "older-than": { type: "string" }, dataset: { type: "string" }, dir: { type: "string" } },
+} as const satisfies TaskArgsConfig;
+
 if (import.meta.main) {
   await runTask(SPEC, async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { "older-than": { type: "string" }, dataset: { type: "string" }, dir: { type: "string" } },
-    });
+    const { values } = parseTaskArgs(args, ARGS, `usage: ${SPEC.usage}`);
     if (values.dataset !== undefined && !/^[0-9a-f]{1,64}$/.test(values.dataset)) {
-      throw new CandlelabError(
+      throw new UsageError(
         `Cannot clear cache: --dataset must be a hex SHA-256 prefix, current value is "${values.dataset}"`,
       );
     }

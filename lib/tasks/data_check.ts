@@ -11,11 +11,22 @@ import { resolveSources } from "../data/load.ts";
 import { checkFile, formatCheck } from "../data/metadata.ts";
 import type { EngineKind } from "../data/engine.ts";
 import type { DatasetFileInfo, FileKind } from "../data/filename.ts";
-import { errorMessage, parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
+import { errorMessage, parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 import { DATASET_FLAGS } from "./_dataset_flags.ts";
 
 const _USAGE = "usage: deno task data:check <file|folder|glob>... [--asset BTC] [--quote USDT] " +
-  "[--exchange binance] [--market spot|perp] [--interval 1h] [--kind ohlcv|funding|mark] [--json]";
+  "[--exchange binance] [--market spot|perp] [--interval 1h] [--kind ohlcv|funding|mark] [--engine native|wasm] " +
+  "[--json]";
+
+/** The flags of `deno task data:check` (parsed strictly). */
+export const ARGS = {
+  allowPositionals: true,
+  options: {
+    engine: { type: "string", default: "native" },
+    json: { type: "boolean", default: false },
+    ...DATASET_FLAGS,
+  },
+} as const satisfies TaskArgsConfig;
 
 /**
  * Runs the task; returns the exit code. Lines go to `out`.
@@ -30,19 +41,7 @@ const _USAGE = "usage: deno task data:check <file|folder|glob>... [--asset BTC] 
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  const parsed = parseTaskArgs(
-    args,
-    {
-      allowPositionals: true,
-      options: {
-        engine: { type: "string", default: "native" },
-        json: { type: "boolean", default: false },
-        ...DATASET_FLAGS,
-      },
-    },
-    _USAGE,
-    out,
-  );
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length === 0) {
@@ -98,7 +97,7 @@ export async function main(args: string[], out: (line: string) => void = console
   return failed > 0 ? 1 : 0;
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "data:check",
   usage: _USAGE.replace(/^usage: /, ""),
   about: "Quality report of data files; exit 1 if a file no longer matches its .metadata.json.",

@@ -5,14 +5,13 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { synthBars } from "../data/synth.ts";
 import { writeParquet } from "../data/write.ts";
 import { metadataPath, writeMetadata } from "../data/metadata.ts";
 import { parseTime } from "../data/interval.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { numberFlag, parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "data:synth",
   usage:
     "deno task data:synth --rows N [--interval 1m] [--seed S] [--trend x] [--start 2020-01-01] [--out path]",
@@ -21,28 +20,31 @@ const SPEC: TaskSpec = {
   writes: "data/",
 };
 
+/** The flags of `deno task data:synth` (parsed strictly). */
+export const ARGS = {
+  options: {
+    rows: { type: "string" },
+    interval: { type: "string", default: "1m" },
+    seed: { type: "string", default: "42" },
+    out: { type: "string" },
+    trend: { type: "string", default: "0.05" },
+    start: { type: "string", default: "2020-01-01" },
+  },
+} as const satisfies TaskArgsConfig;
+
 if (import.meta.main) {
   await runTask(SPEC, async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: {
-        rows: { type: "string" },
-        interval: { type: "string", default: "1m" },
-        seed: { type: "string", default: "42" },
-        out: { type: "string" },
-        trend: { type: "string", default: "0.05" },
-        start: { type: "string", default: "2020-01-01" },
-      },
-    });
+    const usage = `usage: ${SPEC.usage}`;
+    const { values } = parseTaskArgs(args, ARGS, usage);
     const rows = Number(values.rows);
     const seed = Number(values.seed);
     if (!Number.isInteger(rows) || rows <= 0 || !Number.isInteger(seed)) {
       console.error(
-        `Cannot make synthetic data: --rows must be a positive integer and --seed an integer, current values are ${values.rows} and ${values.seed}`,
+        `Cannot make synthetic data: --rows must be a positive integer and --seed an integer, current values are ${values.rows} and ${values.seed}; ${usage}`,
       );
-      console.error("Usage: deno task data:synth --rows N --interval 1m --seed S [--out path] [--trend x]");
-      Deno.exit(2);
+      return 2;
     }
+    const trend = numberFlag(values.trend, "trend", usage)!;
     const out = values.out ??
       `data/cache/synth/synthetic_SYN_USD_spot_${values.interval}_${rows}r_s${seed}.parquet`;
     const t0 = performance.now();
@@ -52,7 +54,7 @@ if (import.meta.main) {
         rows,
         interval: values.interval,
         seed,
-        trend: Number(values.trend),
+        trend,
         start: parseTime(values.start),
       }),
     );

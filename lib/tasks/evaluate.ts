@@ -9,10 +9,22 @@
  */
 import { loadExperimentConfig } from "../experiments/config.ts";
 import { evaluateModel } from "../experiments/evaluate.ts";
-import { parseTaskArgs, refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, refreshRunsIndex, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 
 const _USAGE = "usage: deno task evaluate <config.yaml> --model <id> [--set path.to.key=value ...] " +
   "[--start 2024-01-01] [--end 2025-01-01] [--allow-overlap]";
+
+/** The flags of `deno task evaluate` (parsed strictly). */
+export const ARGS = {
+  allowPositionals: true,
+  options: {
+    model: { type: "string" },
+    set: { type: "string", multiple: true, default: [] },
+    start: { type: "string" },
+    end: { type: "string" },
+    "allow-overlap": { type: "boolean" },
+  },
+} as const satisfies TaskArgsConfig;
 
 /**
  * Runs the task; returns the exit code. Lines go to `out`.
@@ -27,21 +39,7 @@ const _USAGE = "usage: deno task evaluate <config.yaml> --model <id> [--set path
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  const parsed = parseTaskArgs(
-    args,
-    {
-      allowPositionals: true,
-      options: {
-        model: { type: "string" },
-        set: { type: "string", multiple: true, default: [] },
-        start: { type: "string" },
-        end: { type: "string" },
-        "allow-overlap": { type: "boolean" },
-      },
-    },
-    _USAGE,
-    out,
-  );
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
   if (!parsed) return 2;
   if (parsed.positionals.length !== 1 || !parsed.values.model) {
     out(
@@ -90,7 +88,7 @@ function _day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "evaluate",
   usage: _USAGE.replace(/^usage: /, ""),
   about: "Applies a registered model to a dataset (another period or asset): rebuilds its feature set, " +

@@ -10,13 +10,23 @@ import { loadExperimentConfig } from "../experiments/config.ts";
 import { runExperiment } from "../experiments/pipeline.ts";
 import { trainingFeed } from "../experiments/progress.ts";
 import { createTerminalProgress } from "../util/progress_terminal.ts";
-import { parseTaskArgs, refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, refreshRunsIndex, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 import { join } from "node:path";
 import { readRunRecord } from "../experiments/run_record.ts";
 import { type FoldPeriod, formatFoldPeriod } from "../validation/time_folds.ts";
 
 const _USAGE =
   "usage: deno task experiment <config.yaml> [--set path.to.key=value ...] [--no-state] [--open-holdout]";
+
+/** The flags of `deno task experiment` (parsed strictly). */
+export const ARGS = {
+  allowPositionals: true,
+  options: {
+    set: { type: "string", multiple: true, default: [] },
+    "no-state": { type: "boolean" },
+    "open-holdout": { type: "boolean" }, // issue #13
+  },
+} as const satisfies TaskArgsConfig;
 
 /**
  * Runs the task; returns the exit code. Lines go to `out`.
@@ -30,19 +40,7 @@ const _USAGE =
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  const parsed = parseTaskArgs(
-    args,
-    {
-      allowPositionals: true,
-      options: {
-        set: { type: "string", multiple: true, default: [] },
-        "no-state": { type: "boolean" },
-        "open-holdout": { type: "boolean" }, // issue #13
-      },
-    },
-    _USAGE,
-    out,
-  );
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
   if (!parsed) return 2;
   if (parsed.positionals.length !== 1) {
     out(`Cannot run an experiment: expected one config file, got ${parsed.positionals.length}; ${_USAGE}`);
@@ -111,7 +109,7 @@ export async function main(args: string[], out: (line: string) => void = console
 }
 
 // issue #15: --help, Ctrl-C records the run as interrupted, permission refusals explained (lib/tasks/_cli.ts)
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "experiment",
   usage: _USAGE.replace(/^usage: /, ""),
   about: "Runs the whole loop for one strategy config (data, features, labels, walk-forward, backtest, " +

@@ -6,7 +6,16 @@
  */
 import { compareRuns, formatComparison } from "../experiments/compare.ts";
 import { DEFAULT_RUNS_ROOT } from "../experiments/list.ts";
-import { parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
+
+/** The flags of `deno task experiments:compare` (parsed strictly). */
+export const ARGS = {
+  options: {
+    json: { type: "boolean", default: false },
+    root: { type: "string", default: DEFAULT_RUNS_ROOT },
+  },
+  allowPositionals: true,
+} as const satisfies TaskArgsConfig;
 
 /**
  * Runs the task with `args`; returns the exit code. Output goes to `out` (default stdout).
@@ -24,19 +33,13 @@ export async function main(
   args: string[],
   out: (text: string) => void = (t) => console.log(t.trimEnd()),
 ): Promise<number> {
-  const { values, positionals } = parseTaskArgs(args, {
-    options: {
-      json: { type: "boolean", default: false },
-      root: { type: "string", default: DEFAULT_RUNS_ROOT },
-    },
-    allowPositionals: true,
-  }, "usage: deno task experiments:compare <run-id>... [--json] [--root experiments/runs]");
+  const { values, positionals } = parseTaskArgs(args, ARGS, `usage: ${SPEC.usage}`);
   const comparison = await compareRuns(values.root!, positionals);
   out(values.json ? JSON.stringify(comparison, null, 2) + "\n" : formatComparison(comparison) + "\n");
   return 0;
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "experiments:compare",
   usage: "deno task experiments:compare <run id or unique suffix>... [--json] [--root experiments/runs]",
   about:

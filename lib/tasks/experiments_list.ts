@@ -1,10 +1,20 @@
 /**
- * `deno task experiments:list [--strategy S] [--json] [--root experiments/runs]`: one line per run.
+ * `deno task experiments:list [--strategy S] [--notebooks] [--json] [--root experiments/runs]`: one line per run.
  *
  * @module
  */
 import { DEFAULT_RUNS_ROOT, formatRunList, listRuns, summariseRun } from "../experiments/list.ts";
-import { parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
+
+/** The flags of `deno task experiments:list` (parsed strictly). */
+export const ARGS = {
+  options: {
+    strategy: { type: "string" },
+    json: { type: "boolean", default: false },
+    notebooks: { type: "boolean", default: false },
+    root: { type: "string", default: DEFAULT_RUNS_ROOT },
+  },
+} as const satisfies TaskArgsConfig;
 
 /**
  * Runs the task with `args`; returns the exit code. Output goes to `out` (default stdout).
@@ -22,14 +32,7 @@ export async function main(
   args: string[],
   out: (text: string) => void = (t) => console.log(t.trimEnd()),
 ): Promise<number> {
-  const { values } = parseTaskArgs(args, {
-    options: {
-      strategy: { type: "string" },
-      json: { type: "boolean", default: false },
-      notebooks: { type: "boolean", default: false },
-      root: { type: "string", default: DEFAULT_RUNS_ROOT },
-    },
-  }, "usage: deno task experiments:list [--strategy S] [--json] [--root experiments/runs]");
+  const { values } = parseTaskArgs(args, ARGS, `usage: ${SPEC.usage}`);
   const root = values.root!;
   const { runs, notebooks, problems } = await listRuns(root, { strategy: values.strategy });
   const rows = runs.map(summariseRun);
@@ -56,7 +59,7 @@ export async function main(
   return 0;
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "experiments:list",
   usage: "deno task experiments:list [--strategy S] [--notebooks] [--json] [--root experiments/runs]",
   about:

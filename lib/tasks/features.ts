@@ -8,44 +8,47 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { formatInterval, inferIntervalMs, loadBars, loadPerpetual, writeParquet } from "../data/mod.ts";
 import { joinPointInTime } from "../data/point_in_time.ts";
 import { sha256File } from "../util/hash.ts";
-import { CandlelabError } from "../util/errors.ts";
 import { loadFeatureSetSpec } from "../features/config.ts";
 import { resolveFeatureSet } from "../features/set.ts";
 import { buildFeatureTable } from "../labels/feature_table.ts";
 import { cachedFeatureColumns } from "../features/cache.ts";
 import { float64Column } from "../series/columns.ts";
 import { loadLabelSpec } from "../labels/config.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec, UsageError } from "./_cli.ts";
 
 const USAGE =
   "usage: deno task features <candles.parquet> --set <name|file.yaml> --out <file.parquet> [--label <name|file.yaml>] " +
   "[--funding <f.parquet> --mark <m.parquet>] [--spot <spot.parquet>] [--drop-invalid] [--cache]";
 
+/** The flags of `deno task features` (parsed strictly). */
+export const ARGS = {
+  allowPositionals: true,
+  options: {
+    set: { type: "string" },
+    label: { type: "string" },
+    out: { type: "string" },
+    funding: { type: "string" },
+    mark: { type: "string" },
+    spot: { type: "string" },
+    "drop-invalid": { type: "boolean", default: false },
+    cache: { type: "boolean", default: false },
+  },
+} as const satisfies TaskArgsConfig;
+
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      set: { type: "string" },
-      label: { type: "string" },
-      out: { type: "string" },
-      funding: { type: "string" },
-      mark: { type: "string" },
-      spot: { type: "string" },
-      "drop-invalid": { type: "boolean", default: false },
-      cache: { type: "boolean", default: false },
-    },
-  });
+  const { values, positionals } = parseTaskArgs(argv, ARGS, USAGE);
   const input = positionals[0];
-  if (!input || !values.set || !values.out) {
-    throw new CandlelabError(`Cannot run features: missing arguments. ${USAGE}`);
+  if (positionals.length !== 1 || !values.set || !values.out) {
+    throw new UsageError(
+      `Cannot run features: give one candles file, --set and --out (got ${positionals.length} file(s)` +
+        `${values.set ? "" : ", no --set"}${values.out ? "" : ", no --out"}); ${USAGE}`,
+    );
   }
   if (!!values.funding !== !!values.mark) {
-    throw new CandlelabError(
+    throw new UsageError(
       "Cannot run features: --funding and --mark go together (a perpetual needs both); give both or neither",
     );
   }
@@ -115,7 +118,7 @@ async function main(argv: string[]): Promise<void> {
   }));
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "features",
   usage: USAGE.replace(/^(u|U)sage: /, ""),
   about: "Builds a feature table (and optionally labels) from a bars file and writes it as Parquet.",

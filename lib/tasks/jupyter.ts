@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import {
   buildJupyterCommand,
   checkPortFree,
@@ -14,9 +13,16 @@ import {
   redactToken,
 } from "../notebooks/jupyter_server.ts";
 import { checkJupyterInstalled, projectRoot, resolveKernel } from "../notebooks/kernel.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import {
+  numberFlag,
+  parseTaskArgs,
+  runTask,
+  type TaskArgsConfig,
+  type TaskSpec,
+  UsageError,
+} from "./_cli.ts";
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "jupyter",
   usage: "deno task jupyter [--ip 127.0.0.1] [--port 8888]",
   about: "Starts Jupyter Notebook on the project folder (notebooks/ opened) with the project-local Deno " +
@@ -25,12 +31,21 @@ const SPEC: TaskSpec = {
   ownSignals: true,
 };
 
+/** The flags of `deno task jupyter` (parsed strictly). */
+export const ARGS = {
+  options: { ip: { type: "string" }, port: { type: "string" } },
+} as const satisfies TaskArgsConfig;
+
 if (import.meta.main) {
   await runTask(SPEC, async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { ip: { type: "string" }, port: { type: "string" } },
-    });
+    const usage = `usage: ${SPEC.usage}`;
+    const { values } = parseTaskArgs(args, ARGS, usage);
+    const port = numberFlag(values.port, "port", usage, { integer: true, positive: true });
+    if (port !== undefined && port > 65535) {
+      throw new UsageError(
+        `Cannot read the arguments: --port must be at most 65535, current value is ${port}; ${usage}`,
+      );
+    }
     const root = projectRoot();
     await checkJupyterInstalled();
     await resolveKernel(`${root}/.jupyter`, "deno");
@@ -40,10 +55,10 @@ if (import.meta.main) {
       root,
       token,
       ip: values.ip,
-      port: values.port === undefined ? undefined : Number(values.port),
+      port,
       allowRoot: Deno.uid() === 0,
     });
-    await checkPortFree(values.ip ?? "127.0.0.1", values.port === undefined ? 8888 : Number(values.port));
+    await checkPortFree(values.ip ?? "127.0.0.1", port ?? 8888);
     const child = new Deno.Command(cmd.command, {
       args: cmd.args,
       env: cmd.env,

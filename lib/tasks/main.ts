@@ -15,7 +15,7 @@ import {
   runNotebook,
   type RunNotebookOptions,
 } from "../notebooks/run.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 
 /** One notebook run of the main job. */
 export interface MainStep {
@@ -244,7 +244,7 @@ async function _runSince(root: string, strategy: string, since: Date): Promise<s
   return after.at(-1)?.run_id;
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "main",
   usage: "deno task main",
   about: "The README's main job: runs headless, in order, 03_train_spot, 04_train_perpetual, 05_backtest " +
@@ -254,8 +254,12 @@ const SPEC: TaskSpec = {
   writes: "experiments/",
 };
 
+/** `deno task main` takes no flags: anything given is refused before a notebook runs. */
+export const ARGS = { options: {} } as const satisfies TaskArgsConfig;
+
 if (import.meta.main) {
-  await runTask(SPEC, async () => {
+  await runTask(SPEC, async (args) => {
+    parseTaskArgs(args, ARGS, `usage: ${SPEC.usage}`);
     const results = await runMain({
       run: (o) => runNotebook({ ...o, onProgress: (p) => console.log(`    ${formatCellProgress(p)}`) }),
     });

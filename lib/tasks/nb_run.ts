@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { formatCellProgress } from "../notebooks/execute.ts";
 import { parseAssignments } from "../notebooks/parameters.ts";
 import { describeFailure, runNotebook } from "../notebooks/run.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "nb:run",
   usage: "deno task nb:run <notebook.ipynb> [-p key=value ...] [--out <folder>] [--timeout <seconds>]",
   about: "Runs a notebook headless with parameters (checked, paths included, before the kernel starts); " +
@@ -22,17 +21,19 @@ const SPEC: TaskSpec = {
   writes: "experiments/",
 };
 
+/** The flags of `deno task nb:run` (parsed strictly). */
+export const ARGS = {
+  allowPositionals: true,
+  options: {
+    param: { type: "string", short: "p", multiple: true },
+    out: { type: "string" },
+    timeout: { type: "string" },
+  },
+} as const satisfies TaskArgsConfig;
+
 if (import.meta.main) {
   await runTask(SPEC, async (args) => {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        param: { type: "string", short: "p", multiple: true },
-        out: { type: "string" },
-        timeout: { type: "string" },
-      },
-    });
+    const { values, positionals } = parseTaskArgs(args, ARGS, `usage: ${SPEC.usage}`);
     if (positionals.length !== 1) {
       console.error(`nb:run: expected one notebook path, got ${positionals.length}; usage: ${SPEC.usage}`);
       return 2;

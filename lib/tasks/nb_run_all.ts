@@ -4,14 +4,13 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { formatCellProgress } from "../notebooks/execute.ts";
 import { projectRoot } from "../notebooks/kernel.ts";
 import { runAllNotebooks } from "../notebooks/run.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { numberFlag, parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "nb:run-all",
   usage: "deno task nb:run-all [--dir notebooks] [--timeout <seconds>]",
   about: "Runs every notebook of notebooks/ in name order (skipping names starting with _ or .), " +
@@ -20,15 +19,19 @@ const SPEC: TaskSpec = {
   writes: "experiments/",
 };
 
+/** The flags of `deno task nb:run-all` (parsed strictly). */
+export const ARGS = {
+  options: { dir: { type: "string" }, timeout: { type: "string" } },
+} as const satisfies TaskArgsConfig;
+
 if (import.meta.main) {
   await runTask(SPEC, async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { dir: { type: "string" }, timeout: { type: "string" } },
-    });
+    const usage = `usage: ${SPEC.usage}`;
+    const { values } = parseTaskArgs(args, ARGS, usage);
+    const timeoutSeconds = numberFlag(values.timeout, "timeout", usage, { positive: true });
     const dir = values.dir ?? join(projectRoot(), "notebooks");
     const entries = await runAllNotebooks(dir, {
-      timeoutSeconds: values.timeout === undefined ? undefined : Number(values.timeout),
+      timeoutSeconds,
       onProgress: (p) => console.log(formatCellProgress(p)),
       onResult: (e) =>
         console.log(

@@ -4,31 +4,40 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { DEFAULT_REGISTRY_ROOT, findModels, type ModelQuery, parseMetricFilter } from "../registry/mod.ts";
-import { CandlelabError } from "../util/errors.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import {
+  numberFlag,
+  parseTaskArgs,
+  runTask,
+  type TaskArgsConfig,
+  type TaskSpec,
+  UsageError,
+} from "./_cli.ts";
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      strategy: { type: "string" },
-      asset: { type: "string" },
-      market: { type: "string" },
-      interval: { type: "string" },
-      metric: { type: "string", multiple: true },
-      dataset: { type: "string" },
-      limit: { type: "string" },
-      json: { type: "boolean", default: false },
-      root: { type: "string", default: DEFAULT_REGISTRY_ROOT },
-    },
-  });
+/** The flags of `deno task registry:list` (parsed strictly). */
+export const ARGS = {
+  options: {
+    strategy: { type: "string" },
+    asset: { type: "string" },
+    market: { type: "string" },
+    interval: { type: "string" },
+    metric: { type: "string", multiple: true },
+    dataset: { type: "string" },
+    limit: { type: "string" },
+    json: { type: "boolean", default: false },
+    root: { type: "string", default: DEFAULT_REGISTRY_ROOT },
+  },
+} as const satisfies TaskArgsConfig;
 
+async function main(args: string[]): Promise<void> {
+  const usage = `usage: ${SPEC.usage}`;
+  const { values } = parseTaskArgs(args, ARGS, usage);
   if (values.market && values.market !== "spot" && values.market !== "perpetual") {
-    throw new CandlelabError(
-      `Cannot list models: --market must be spot or perpetual, current value is ${values.market}`,
+    throw new UsageError(
+      `Cannot list models: --market must be spot or perpetual, current value is ${values.market}; ${usage}`,
     );
   }
+  const limit = numberFlag(values.limit, "limit", usage, { integer: true, positive: true });
   const q: ModelQuery = {
     strategy: values.strategy,
     asset: values.asset,
@@ -36,7 +45,7 @@ async function main(): Promise<void> {
     interval: values.interval,
     datasetSha256: values.dataset,
     metrics: (values.metric ?? []).map(parseMetricFilter),
-    limit: values.limit ? Number(values.limit) : undefined,
+    limit,
   };
   const { models, refresh } = await findModels(values.root, q);
   for (const p of refresh.problems) console.error(`warning: skipped ${p.file}: ${p.reason}`);
@@ -61,7 +70,7 @@ async function main(): Promise<void> {
   }
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "registry:list",
   usage:
     'deno task registry:list [--strategy S] [--asset BTC] [--market spot|perpetual] [--interval 1h] [--metric "macro_f1>0.4"]... [--dataset <sha256>] [--limit N] [--json] [--root models]',

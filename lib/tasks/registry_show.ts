@@ -5,10 +5,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { DEFAULT_REGISTRY_ROOT, lineage, loadRegisteredModel } from "../registry/mod.ts";
-import { CandlelabError } from "../util/errors.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec, UsageError } from "./_cli.ts";
 
 const _TIME_KEY = /(^|_)(start|end|created|time|at)$|(Start|End|At|Time)$/;
 
@@ -90,18 +88,20 @@ export function formatModelMetadata(meta: Record<string, unknown>): string {
   return out.join("\n");
 }
 
+/** The flags of `deno task registry:show` (parsed strictly). */
+export const ARGS = {
+  allowPositionals: true,
+  options: {
+    root: { type: "string", default: DEFAULT_REGISTRY_ROOT },
+    lineage: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  },
+} as const satisfies TaskArgsConfig;
+
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      root: { type: "string", default: DEFAULT_REGISTRY_ROOT },
-      lineage: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-    },
-  });
+  const { values, positionals } = parseTaskArgs(args, ARGS, `usage: ${SPEC.usage}`);
   if (positionals.length !== 1) {
-    throw new CandlelabError(
+    throw new UsageError(
       `Cannot show a model: give exactly one id, got ${positionals.length}; e.g. deno task registry:show 0123456789abcdef`,
     );
   }
@@ -120,7 +120,7 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "registry:show",
   usage: "deno task registry:show <model id> [--lineage] [--json] [--root models]",
   about: "Shows one registered model in sections (verdict, training period, data files and hashes, " +

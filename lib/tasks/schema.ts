@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { z } from "zod";
 import { ExperimentConfigSchema } from "../experiments/config.ts";
@@ -13,7 +12,7 @@ import { FeatureSetSchema } from "../features/config.ts";
 import { LabelSpecSchema } from "../labels/config.ts";
 import { SweepConfigSchema } from "../sweeps/config.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
-import { runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 
 /** Config kinds: schema file name -> zod schema and the YAML files it describes. */
 export const CONFIG_SCHEMAS: Record<string, { schema: z.ZodType; glob: string; title: string }> = {
@@ -78,7 +77,7 @@ export async function writeSchemas(out: string): Promise<string[]> {
   return files;
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "schema",
   usage: "deno task schema [--out configs/schema]",
   about: "Writes JSON Schema for strategy, feature-set and label configs (editor completion).",
@@ -86,12 +85,14 @@ const SPEC: TaskSpec = {
   writes: "configs/schema/",
 };
 
+/** The flags of `deno task schema` (parsed strictly). */
+export const ARGS = {
+  options: { out: { type: "string", default: "configs/schema" } },
+} as const satisfies TaskArgsConfig;
+
 if (import.meta.main) {
   await runTask(SPEC, async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { out: { type: "string", default: "configs/schema" } },
-    });
+    const { values } = parseTaskArgs(args, ARGS, `usage: ${SPEC.usage}`);
     for (const f of await writeSchemas(values.out!)) console.log(`wrote ${f}`);
   });
 }

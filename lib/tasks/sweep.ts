@@ -10,9 +10,16 @@ import { planSweep } from "../sweeps/plan.ts";
 import { terminalSweepProgress } from "../sweeps/progress.ts";
 import { formatWalkForward, type SweepReport, sweepReport } from "../sweeps/report.ts";
 import { runSweep } from "../sweeps/run.ts";
-import { parseTaskArgs, refreshRunsIndex, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, refreshRunsIndex, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 
-const _USAGE = "usage: deno task sweep <sweep.yaml> [--workers N] [--queue redis://host:port] [--plan]";
+const _USAGE =
+  "usage: deno task sweep <configs/sweeps/x.yaml> [--workers N] [--queue redis://host:port] [--plan]";
+
+/** The flags of `deno task sweep` (parsed strictly). */
+export const ARGS = {
+  allowPositionals: true,
+  options: { workers: { type: "string" }, queue: { type: "string" }, plan: { type: "boolean" } },
+} as const satisfies TaskArgsConfig;
 
 /**
  * Runs the task; returns the exit code (1 when a trial failed). Lines go to `out`.
@@ -25,15 +32,7 @@ const _USAGE = "usage: deno task sweep <sweep.yaml> [--workers N] [--queue redis
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  const parsed = parseTaskArgs(
-    args,
-    {
-      allowPositionals: true,
-      options: { workers: { type: "string" }, queue: { type: "string" }, plan: { type: "boolean" } },
-    },
-    _USAGE,
-    out,
-  );
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
   if (!parsed) return 2;
   if (parsed.positionals.length !== 1) {
     out(`Cannot run a sweep: expected one sweep file, got ${parsed.positionals.length}; ${_USAGE}`);
@@ -112,9 +111,9 @@ export function printReport(r: SweepReport, out: (line: string) => void): void {
   out(r.verdict);
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "sweep",
-  usage: "deno task sweep <configs/sweeps/x.yaml> [--workers N] [--queue redis://host:port] [--plan]",
+  usage: _USAGE.replace(/^usage: /, ""),
   about:
     "Runs a parameter sweep's missing trials (local process pool, or BullMQ workers with --queue), records " +
     "them as experiment runs and prints PBO, the winner's deflated Sharpe and a verdict (docs/sweeps.md).",

@@ -11,10 +11,20 @@ import { createWorkerMemo } from "../sweeps/memo.ts";
 import { readLines, RESULT_PREFIX } from "../sweeps/lines.ts";
 import type { WorkerReply } from "../sweeps/pool.ts";
 import { DatasetMismatchError, runTrial, type TrialJob } from "../sweeps/trial.ts";
-import { parseTaskArgs, runTask, type TaskSpec } from "./_cli.ts";
+import { parseTaskArgs, runTask, type TaskArgsConfig, type TaskSpec } from "./_cli.ts";
 
 const _USAGE =
   "usage: deno task sweep:worker --queue redis://host:port [--lock-ms 60000] [--stalled-ms 30000]";
+
+/** The flags of `deno task sweep:worker` (parsed strictly); `--stdio` is the local pool's own (lib/sweeps/pool.ts). */
+export const ARGS = {
+  options: {
+    queue: { type: "string" },
+    stdio: { type: "boolean" },
+    "lock-ms": { type: "string" },
+    "stalled-ms": { type: "string" },
+  },
+} as const satisfies TaskArgsConfig;
 
 /**
  * Runs the worker; returns the exit code (a queue worker runs until SIGINT/SIGTERM).
@@ -27,19 +37,7 @@ const _USAGE =
  * ```
  */
 export async function main(args: string[], out: (line: string) => void = console.error): Promise<number> {
-  const parsed = parseTaskArgs(
-    args,
-    {
-      options: {
-        queue: { type: "string" },
-        stdio: { type: "boolean" },
-        "lock-ms": { type: "string" },
-        "stalled-ms": { type: "string" },
-      },
-    },
-    _USAGE,
-    out,
-  );
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
   if (!parsed) return 2;
   const v = parsed.values;
   if (v.stdio) return await _stdio();
@@ -109,9 +107,9 @@ async function _stdio(): Promise<number> {
   }
 }
 
-const SPEC: TaskSpec = {
+export const SPEC: TaskSpec = {
   name: "sweep:worker",
-  usage: "deno task sweep:worker --queue redis://host:port [--lock-ms 60000] [--stalled-ms 30000]",
+  usage: _USAGE.replace(/^usage: /, ""),
   about:
     "Runs sweep trials from the BullMQ queue on Redis against this machine's data/ folder and returns the " +
     "results through the queue; the first Ctrl-C finishes the running trial, a second stops at once.",
