@@ -15,6 +15,8 @@ import {
   type BoostingTreeParams,
   BoostingWorkspace,
   growTrees,
+  type RowSet,
+  rowSet,
   type SplitExchange,
   TreeGrowth,
 } from "./boosting_tree.ts";
@@ -55,6 +57,13 @@ export interface BoostingJob {
   /** Shared candidate slots (`candidateSlots(nThreads, k)`) and barrier words (4 Int32, zero at start). */
   cand: Float64Array;
   sync: Int32Array;
+  /** Left counts per class and thread (k x nThreads Int32, shared). */
+  counts: Int32Array;
+  /**
+   * With several threads: per class, memory (shared) for the two row sets of its tree (`rowSet(n, buf)`,
+   * 20 * n bytes each), set 2c and 2c + 1; null with one thread (it keeps its own from fit to fit).
+   */
+  rowSets: ArrayBufferLike[] | null;
 }
 
 /** What thread 0 reports. */
@@ -119,6 +128,7 @@ export function abortJob(sync: Int32Array): void {
  * const data = binTrainingData([x], y, new Float64Array(40).fill(1), 2, { maxBins: 255, binSampleRows: 100, seed: 0 }, false);
  * const out = runBoosting({ data, grad: new Float64Array(80), hess: new Float64Array(80), raw: new Float64Array(80),
  *   init: new Float64Array(2), val: null, nThreads: 1, cand: new Float64Array(candidateSlots(1, 2)), sync: new Int32Array(4),
+ *   counts: new Int32Array(2), rowSets: null,
  *   params: { nRounds: 3, rowFraction: 1, featureFraction: 1, seed: 0, patience: 0, maxDepth: 2, maxLeaves: 3,
  *     minSamplesLeaf: 1, minHessian: 0, l2: 1, learningRate: 0.5 } }, 0);
  * assert(out.trees.length === 6 && out.trees[0].feature[0] === 0);
@@ -133,8 +143,18 @@ export function runBoosting(
   const K = data.nClasses, n = data.nRows, F = data.nFeatures, stride = data.stride;
   const { rows, rowWeight } = data;
   const barrier = nThreads > 1 ? makeBarrier(job.sync, nThreads) : () => {};
-  const ex: SplitExchange = { nThreads, thread, groups: K, cand: job.cand, barrier, bank: 0 };
-  const growths = Array.from({ length: K }, (_, c) => new TreeGrowth(data, p, _workspace(c), ex, c));
+  const ex: SplitExchange = {
+    nThreads,
+    thread,
+    groups: K,
+    cand: job.cand,
+    barrier,
+    bank: 0,
+    counts: job.counts,
+  };
+  const sets = (c: number): [RowSet, RowSet] | null =>
+    job.rowSets ? [rowSet(n, job.rowSets[2 * c]), rowSet(n, job.rowSets[2 * c + 1])] : null;
+  const growths = Array.from({ length: K }, (_, c) => new TreeGrowth(data, p, _workspace(c), ex, c, sets(c)));
   const grads = growths.map((_, c) => grad.subarray(c * n, (c + 1) * n));
   const hesses = growths.map((_, c) => hess.subarray(c * n, (c + 1) * n));
   const lo = Math.floor((thread * n) / nThreads), hi = Math.floor(((thread + 1) * n) / nThreads);

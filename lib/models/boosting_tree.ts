@@ -1,15 +1,16 @@
 /**
  * Grows one regression tree of the gradient-boosted ensemble on binned rows, from per-row gradients and
  * hessians, best-first (the leaf with the largest gain splits next) up to `maxLeaves` leaves and
- * `maxDepth` levels. Rows are kept as a partition of row indices (a split moves 4 bytes a row; histogram
- * passes read gradients and hessians by row index); the larger child's histograms are the parent's minus
- * the smaller child's.
+ * `maxDepth` levels. Rows are kept as a partition of row indices carrying each row's gradient and hessian
+ * (`RowSet`: a split moves 20 bytes a row; histogram passes read gradients and hessians in order); the larger
+ * child's histograms are the parent's minus the smaller child's.
  *
  * Several threads can grow the same tree together: each builds the histograms of its own block of features
  * (`SplitExchange`), publishes its best split per new leaf, and after a barrier every thread picks the same
- * winner (the larger gain; on a tie the lower feature, exactly as one thread scanning every feature does)
- * and applies it to its own copy of the partition. A feature's histogram is always summed in the same row
- * order, so 1, 2 or N threads grow bit-identical trees.
+ * winner (the larger gain; on a tie the lower feature, exactly as one thread scanning every feature does).
+ * The threads share the partition: each partitions its chunk of the winning leaf's rows, and after a barrier
+ * moves it to where one thread partitioning all the rows would have put it. A feature's histogram is always
+ * summed in the same row order, so 1, 2 or N threads grow bit-identical trees.
  *
  * @module
  */
@@ -41,6 +42,11 @@ export interface SplitExchange {
    * to tree: a thread may publish the next candidates while a slower one still reads the last ones.
    */
   bank: number;
+  /**
+   * Rows going left in each thread's chunk of the leaf being split, `groups * nThreads` Int32 shared by the
+   * threads (each thread partitions its own chunk of the leaf's rows).
+   */
+  counts: Int32Array;
 }
 
 /** Numbers of the candidate slots a {@link SplitExchange} needs for `nThreads` threads and `groups` trees. */
@@ -57,6 +63,7 @@ export function soloExchange(): SplitExchange {
     cand: new Float64Array(candidateSlots(1)),
     barrier: () => {},
     bank: 0,
+    counts: new Int32Array(1),
   };
 }
 
@@ -85,8 +92,6 @@ interface _Leaf {
   hl: number;
   /** Rows going left at the best split (the histogram's count up to its bin). */
   nl: number;
-  /** Which of the workspace's two row sets holds the leaf's rows. */
-  buf: number;
 }
 
 /**
@@ -99,22 +104,30 @@ export interface RowSet {
   h: Float64Array;
 }
 
-function _rowSet(n: number): RowSet {
+/** A row set of `n` rows, in `buf` (e.g. shared memory, at least `20 * n` bytes) or in fresh memory. */
+export function rowSet(n: number, buf?: ArrayBufferLike): RowSet {
+  if (buf) {
+    return {
+      g: new Float64Array(buf, 0, n),
+      h: new Float64Array(buf, 8 * n, n),
+      idx: new Int32Array(buf, 16 * n, n),
+    };
+  }
   return { idx: new Int32Array(n), g: new Float64Array(n), h: new Float64Array(n) };
 }
 
 /**
- * Per-thread, per-tree scratch memory kept from tree to tree (and fit to fit): the row partition (two row
- * sets: a split moves a leaf's rows from one to the other) and histogram buffers.
+ * Per-thread, per-tree scratch memory kept from tree to tree (and fit to fit): the row partition (for one
+ * thread; threads growing a tree together share theirs) and its scratch set, and histogram buffers.
  */
 export class BoostingWorkspace {
-  sets: [RowSet, RowSet] = [_rowSet(0), _rowSet(0)];
+  sets: [RowSet, RowSet] = [rowSet(0), rowSet(0)];
   #free: _Hist[] = [];
   #bins = 0;
 
-  /** Makes room for `n` rows and histograms of `nFeatures` features. */
-  ensure(n: number, nFeatures: number): void {
-    if (this.sets[0].idx.length < n) this.sets = [_rowSet(n), _rowSet(n)];
+  /** Makes room for histograms of `nFeatures` features, and for `n` rows in `sets` unless `rowSets` is false. */
+  ensure(n: number, nFeatures: number, rowSets = true): void {
+    if (rowSets && this.sets[0].idx.length < n) this.sets = [rowSet(n), rowSet(n)];
     const bins = Math.max(1, nFeatures) * _NB;
     if (bins > this.#bins) this.#bins = bins, this.#free = [];
   }
@@ -142,7 +155,8 @@ export class BoostingWorkspace {
 /**
  * One tree grown step by step, so that several trees (the classes of a round) can share each barrier:
  * `start` (rows, gradients, features), `fillRoot`, `publishRoot`, barrier, `combineRoot`, then
- * `publishNextSplit` / barrier / `combineSplit` while `publishNextSplit` returns true, then `finish`.
+ * `splitNext` / barrier / `publishSplit` / barrier / `combineSplit` while `splitNext` returns true, then
+ * `finish`.
  */
 export class TreeGrowth {
   readonly gain: Float64Array;
@@ -160,6 +174,12 @@ export class TreeGrowth {
   #right: number[] = [];
   #value: number[] = [];
   #bins = 0;
+  #sets: [RowSet, RowSet] | null;
+  #sample: Int32Array | null = null;
+  #grad: Float64Array = new Float64Array(0);
+  #hess: Float64Array = new Float64Array(0);
+  /** The leaf being split (between `splitNext` and `publishSplit`). */
+  #cur: _Leaf | null = null;
 
   constructor(
     readonly data: BinnedData,
@@ -168,7 +188,10 @@ export class TreeGrowth {
     readonly ex: SplitExchange,
     /** This tree's group of candidate slots. */
     readonly group = 0,
+    /** The rows' partition and scratch set shared by the threads growing the tree (one thread: none). */
+    sets: [RowSet, RowSet] | null = null,
   ) {
+    this.#sets = sets;
     this.gain = new Float64Array(data.nFeatures);
   }
 
@@ -196,28 +219,47 @@ export class TreeGrowth {
     }
     this.local = local;
     this.#bins = nLocal * _NB;
-    ws.ensure(data.nRows, fHi - fLo);
-    const { idx, g, h } = ws.sets[0];
+    ws.ensure(data.nRows, fHi - fLo, this.#sets === null);
+    // This thread's share of the row set (the first split reads it after the root's barrier).
+    const { idx, g, h } = this.#rows()[0], N = ex.nThreads;
+    const s1 = Math.floor(((ex.thread + 1) * m) / N);
+    for (let s = Math.floor((ex.thread * m) / N); s < s1; s++) {
+      const i = sample === null ? s : sample[s];
+      idx[s] = i, g[s] = grad[i], h[s] = hess[i];
+    }
     let G = 0, H = 0;
     for (let s = 0; s < m; s++) {
       const i = sample === null ? s : sample[s];
-      idx[s] = i, g[s] = grad[i], h[s] = hess[i];
       G += grad[i];
       H += hess[i];
     }
+    this.#sample = sample, this.#grad = grad, this.#hess = hess;
     this.m = m;
     this.gain.fill(0);
     this.#feature = [], this.#threshold = [], this.#thresholdBin = [], this.#left = [], this.#right = [];
     this.#value = [];
     this.rootHist = ws.take(this.#bins);
-    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.rootHist, 0)];
+    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.rootHist)];
     this.#nLeaves = 1;
   }
 
-  /** Fills the root histogram from this tree's own copy of the rows. */
+  /** Fills the root histogram (reads the rows and gradients by row index, not the row set). */
   fillRoot(): void {
-    const { ws, data } = this;
-    _fillHist(this.rootHist!, data.rows, data.stride, ws.sets[0], 0, this.m, this.local);
+    const { data } = this;
+    _fillRootHist(
+      this.rootHist!,
+      data.rows,
+      data.stride,
+      this.#sample,
+      this.m,
+      this.#grad,
+      this.#hess,
+      this.local,
+    );
+  }
+
+  #rows(): [RowSet, RowSet] {
+    return this.#sets ?? this.ws.sets;
   }
 
   publishRoot(): void {
@@ -230,13 +272,14 @@ export class TreeGrowth {
   }
 
   /**
-   * Splits the best leaf (as every thread agreed), builds the smaller child's histograms, derives the
-   * larger's, and publishes both children's best splits; false when no leaf can split (the tree is done).
+   * Picks the best leaf (every thread picks the same) and partitions this thread's chunk of its rows into the
+   * scratch set, recording the chunk's left count; false when no leaf can split (the tree is done). Then a
+   * barrier, then {@link publishSplit}.
    */
-  publishNextSplit(): boolean {
-    const { p, ws, data } = this;
+  splitNext(): boolean {
+    const { p, data, ex } = this;
     const leaves = this.#leaves;
-    this.#pending = [];
+    this.#pending = [], this.#cur = null;
     if (this.#nLeaves >= p.maxLeaves) return false;
     let bi = -1;
     for (let k = 0; k < leaves.length; k++) {
@@ -245,45 +288,66 @@ export class TreeGrowth {
     if (bi < 0) return false;
     const L = leaves[bi];
     leaves.splice(bi, 1);
-    const f = L.f;
-    const nl = L.nl;
+    this.#cur = L;
+    const [rows, tmp] = this.#rows(), N = ex.nThreads, len = L.hi - L.lo, f = L.f;
+    const c0 = L.lo + Math.floor((ex.thread * len) / N), c1 = L.lo + Math.floor(((ex.thread + 1) * len) / N);
+    const [col, cs, co] = data.cols ? [data.cols, 1, f * data.nRows] : [data.rows, data.stride, f];
+    ex.counts[this.group * N + ex.thread] = _partitionChunk(rows, tmp, col, cs, co, c0, c1, L.t);
+    return true;
+  }
+
+  /**
+   * After the barrier: moves this thread's chunk to its place in the leaf's rows (left rows in order, then
+   * the right rows in reverse order, as one thread partitioning them all), builds the smaller child's
+   * histograms from the scratch set in that same order, derives the larger's, and publishes both children's
+   * best splits.
+   */
+  publishSplit(): void {
+    const { ws, data, ex } = this;
+    const L = this.#cur!;
+    const f = L.f, nl = L.nl;
     this.gain[f] += L.gain;
     const gr = L.g - L.gl, hr = L.h - L.hl;
     const idL = this.#newNode(L.gl, L.hl), idR = this.#newNode(gr, hr);
     this.#feature[L.id] = f, this.#thresholdBin[L.id] = L.t, this.#threshold[L.id] = data.edges[f][L.t];
     this.#left[L.id] = idL, this.#right[L.id] = idR;
-    const lo = L.lo, mid = L.lo + nl, hi = L.hi, bins = this.#bins;
-    // Split the rows into the other index buffer while building the smaller child's histogram, derive the
-    // larger one by subtraction (reuses the parent's array).
+    const lo = L.lo, mid = L.lo + nl, hi = L.hi, bins = this.#bins, len = hi - lo;
+    const N = ex.nThreads, counts = ex.counts, cb = this.group * N;
+    const [rows, tmp] = this.#rows();
+    const chunk = (u: number) => lo + Math.floor((u * len) / N);
+    let left = 0, rightAfter = 0;
+    for (let u = 0; u < N; u++) {
+      left += counts[cb + u];
+      if (u > ex.thread) rightAfter += chunk(u + 1) - chunk(u) - counts[cb + u];
+    }
+    if (left !== nl) throw new Error(`boosting split: ${left} rows went left, the histogram counted ${nl}`);
+    let leftBefore = 0;
+    for (let u = 0; u < ex.thread; u++) leftBefore += counts[cb + u];
+    const c0 = chunk(ex.thread), c1 = chunk(ex.thread + 1), k = counts[cb + ex.thread];
+    _moveRows(tmp, rows, c0, c0 + k, lo + leftBefore);
+    _moveRows(tmp, rows, c0 + k, c1, mid + rightAfter);
+    // The smaller child's histogram (from the scratch set, chunk by chunk in the final order), the larger
+    // one by subtraction (reuses the parent's array).
     const small = ws.take(bins);
     const leftSmaller = nl <= hi - mid;
-    const src = ws.sets[L.buf], dst = ws.sets[1 - L.buf];
-    const [col, cs, co] = data.cols ? [data.cols, 1, f * data.nRows] : [data.rows, data.stride, f];
-    _splitRows(
-      src,
-      dst,
-      col,
-      cs,
-      co,
-      data.rows,
-      data.stride,
-      lo,
-      hi,
-      nl,
-      L.t,
-      leftSmaller,
-      small,
-      this.local,
-    );
+    if (leftSmaller) {
+      for (let u = 0; u < N; u++) {
+        const a = chunk(u);
+        _fillHist(small, data.rows, data.stride, tmp, a, a + counts[cb + u], this.local);
+      }
+    } else {
+      for (let u = N - 1; u >= 0; u--) {
+        _fillHist(small, data.rows, data.stride, tmp, chunk(u) + counts[cb + u], chunk(u + 1), this.local);
+      }
+    }
     const big = L.hist!, bgh = big.gh, sgh = small.gh, bc = big.cnt, sc = small.cnt;
     for (let k = 0; k < 2 * bins; k++) bgh[k] -= sgh[k];
     for (let k = 0; k < bins; k++) bc[k] -= sc[k];
-    const cl = this.#leafOf(idL, lo, mid, L.depth + 1, L.gl, L.hl, leftSmaller ? small : big, 1 - L.buf);
-    const cr = this.#leafOf(idR, mid, hi, L.depth + 1, gr, hr, leftSmaller ? big : small, 1 - L.buf);
+    const cl = this.#leafOf(idL, lo, mid, L.depth + 1, L.gl, L.hl, leftSmaller ? small : big);
+    const cr = this.#leafOf(idR, mid, hi, L.depth + 1, gr, hr, leftSmaller ? big : small);
     this.#publish(cl, 0);
     this.#publish(cr, 1);
     this.#pending = [cl, cr];
-    return true;
   }
 
   combineSplit(): void {
@@ -325,9 +389,8 @@ export class TreeGrowth {
     g: number,
     h: number,
     hist: _Hist,
-    buf: number,
   ): _Leaf {
-    return { id, lo, hi, depth, g, h, hist, gain: 0, f: -1, t: 0, gl: 0, hl: 0, nl: 0, buf };
+    return { id, lo, hi, depth, g, h, hist, gain: 0, f: -1, t: 0, gl: 0, hl: 0, nl: 0 };
   }
 
   #slot(thread: number, slot: number): number {
@@ -412,9 +475,11 @@ export function growTrees(
     ex.bank ^= 1;
     let any = false;
     for (let c = 0; c < growths.length; c++) {
-      if (active[c]) active[c] = growths[c].publishNextSplit(), any ||= active[c];
+      if (active[c]) active[c] = growths[c].splitNext(), any ||= active[c];
     }
     if (!any) break;
+    ex.barrier();
+    for (let c = 0; c < growths.length; c++) if (active[c]) growths[c].publishSplit();
     ex.barrier();
     for (let c = 0; c < growths.length; c++) if (active[c]) growths[c].combineSplit();
   }
@@ -491,61 +556,72 @@ function _fillHist(
   }
 }
 
-const _CHUNK = 4096;
-
 /**
- * Moves the rows `src[lo..hi)` into `dst[lo..hi)`: the `nl` rows whose bin `col[i * cs + co]` is <= t first (in order),
- * the others after them (in reverse order), and adds the smaller side's rows into `hist` (in that final
- * order, chunk by chunk while their bytes are still in cache). With the right side smaller the rows are read
- * backwards, which gives the same layout and summing order.
+ * Partitions the rows at positions [lo, hi) of `src` into the same positions of `dst`: rows whose bin
+ * `col[i * cs + co]` is <= t first (in order), the others after them (in reverse order); returns the count
+ * of the first.
  */
-function _splitRows(
+function _partitionChunk(
   src: RowSet,
   dst: RowSet,
   col: Uint8Array,
   cs: number,
   co: number,
-  rows: Uint8Array,
-  stride: number,
   lo: number,
   hi: number,
-  nl: number,
   t: number,
-  leftSmaller: boolean,
+): number {
+  const { idx: si, g: sg, h: sh } = src, { idx: di, g: dg, h: dh } = dst;
+  let l = lo, r = hi - 1;
+  for (let s = lo; s < hi; s++) {
+    const i = si[s];
+    const goL = ((t - col[i * cs + co]) >>> 31) ^ 1, d = r + (l - r) * goL;
+    di[d] = i, dg[d] = sg[s], dh[d] = sh[s];
+    l += goL;
+    r -= 1 - goL;
+  }
+  return l - lo;
+}
+
+/** Copies positions [a, b) of `src` to `dst` from position `to`. */
+function _moveRows(src: RowSet, dst: RowSet, a: number, b: number, to: number): void {
+  dst.idx.set(src.idx.subarray(a, b), to);
+  dst.g.set(src.g.subarray(a, b), to);
+  dst.h.set(src.h.subarray(a, b), to);
+}
+
+/** Adds rows `sample[s]` (or `s`), s < m, into the zeroed `hist`, reading gradients and hessians by row. */
+function _fillRootHist(
   hist: _Hist,
+  rows: Uint8Array,
+  stride: number,
+  sample: Int32Array | null,
+  m: number,
+  g: Float64Array,
+  h: Float64Array,
   local: Int32Array,
 ): void {
-  const mid = lo + nl, { idx: si, g: sg, h: sh } = src, { idx: di, g: dg, h: dh } = dst;
-  let l: number, r: number;
-  if (leftSmaller) {
-    l = lo, r = hi - 1;
-    for (let c0 = lo; c0 < hi; c0 += _CHUNK) {
-      const c1 = Math.min(hi, c0 + _CHUNK), l0 = l;
-      for (let s = c0; s < c1; s++) {
-        const i = si[s];
-        const goL = ((t - col[i * cs + co]) >>> 31) ^ 1, d = r + (l - r) * goL;
-        di[d] = i, dg[d] = sg[s], dh[d] = sh[s];
-        l += goL;
-        r -= 1 - goL;
+  const nf = local.length, { gh, cnt } = hist;
+  if (nf === 0) return;
+  const contiguous = local[nf - 1] - local[0] === nf - 1, f0 = local[0];
+  for (let s = 0; s < m; s++) {
+    const i = sample === null ? s : sample[s], gi = g[i], hi_ = h[i];
+    if (contiguous) {
+      const base = i * stride + f0;
+      for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
+        const k = ob + rows[base + b], o = k << 1;
+        gh[o] += gi;
+        gh[o + 1] += hi_;
+        cnt[k]++;
       }
-      _fillHist(hist, rows, stride, dst, l0, l, local);
-    }
-    if (l !== mid) throw new Error(`boosting split: ${l - lo} rows went left, the histogram counted ${nl}`);
-  } else {
-    l = mid - 1, r = mid;
-    for (let c1 = hi; c1 > lo; c1 -= _CHUNK) {
-      const c0 = Math.max(lo, c1 - _CHUNK), r0 = r;
-      for (let s = c1 - 1; s >= c0; s--) {
-        const i = si[s];
-        const goL = ((t - col[i * cs + co]) >>> 31) ^ 1, d = r + (l - r) * goL;
-        di[d] = i, dg[d] = sg[s], dh[d] = sh[s];
-        l -= goL;
-        r += 1 - goL;
+    } else {
+      const base = i * stride;
+      for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
+        const k = ob + rows[base + local[b]], o = k << 1;
+        gh[o] += gi;
+        gh[o + 1] += hi_;
+        cnt[k]++;
       }
-      _fillHist(hist, rows, stride, dst, r0, r, local);
-    }
-    if (r !== hi) {
-      throw new Error(`boosting split: ${hi - r + nl} rows went left, the histogram counted ${nl}`);
     }
   }
 }

@@ -335,6 +335,10 @@ function _makeJob(
         : new ArrayBuffer(candidateSlots(nThreads, K) * 8),
     ),
     sync: new Int32Array(shared ? new SharedArrayBuffer(16) : new ArrayBuffer(16)),
+    counts: new Int32Array(
+      shared ? new SharedArrayBuffer(4 * K * nThreads) : new ArrayBuffer(4 * K * nThreads),
+    ),
+    rowSets: shared ? Array.from({ length: 2 * K }, (_, s) => alloc(`rowset${s}`, 20 * n)) : null,
   };
 }
 
