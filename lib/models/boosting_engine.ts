@@ -174,7 +174,9 @@ export function runBoosting(
   for (;; r++) {
     // 1. This thread's rows: add the last round's trees, then the gradients for the next round.
     const last = trees.slice(trees.length - (r > 0 ? K : 0));
-    for (let c = 0; c < last.length; c++) addBinnedTreeOutput(last[c], rows, stride, lo, hi, raw, K, c);
+    if (nSample < n) {
+      for (let c = 0; c < last.length; c++) addBinnedTreeOutput(last[c], rows, stride, lo, hi, raw, K, c);
+    }
     if (r < p.nRounds) _gradients(raw, rows, stride, F, rowWeight, lo, hi, K, n, grad, hess, prob);
     if (val) {
       for (let c = 0; c < last.length; c++) {
@@ -197,6 +199,12 @@ export function runBoosting(
     const sample = nSample >= n ? null : _sampleRows(deriveSeed(p.seed, 2 * r), n, nSample);
     const feats = growths.map((_, c) => _sampleFeatures(deriveSeed(p.seed, 2 * (r * K + c) + 1), F, nFeat));
     trees.push(...growTrees(growths, sample, sample?.length ?? n, grads, hesses, feats));
+    if (nSample >= n && (val !== null || r + 1 < p.nRounds)) {
+      // Every row is in the trees' partitions: add the leaf scores from there (the gradients of the next
+      // round read them after a barrier).
+      for (let c = 0; c < K; c++) growths[c].addLeafScores(raw, K, c);
+      barrier();
+    }
     // per tree, then in total (the summing order of the reference engine)
     for (const t of growths) for (let f = 0; f < F; f++) gain[f] += t.gain[f];
     if (val) gainAfter.push(gain.slice());

@@ -178,6 +178,8 @@ export class TreeGrowth {
   #sample: Int32Array | null = null;
   #grad: Float64Array = new Float64Array(0);
   #hess: Float64Array = new Float64Array(0);
+  /** The leaves of the last finished tree (their row ranges in the partition). */
+  #done: _Leaf[] = [];
   /** The leaf being split (between `splitNext` and `publishSplit`). */
   #cur: _Leaf | null = null;
 
@@ -361,6 +363,7 @@ export class TreeGrowth {
   /** The grown tree (leaf scores scaled by the learning rate); releases the histogram buffers. */
   finish(): FlatTree {
     for (const l of this.#leaves) if (l.hist !== null) this.ws.give(l.hist), l.hist = null;
+    this.#done = this.#leaves;
     this.#leaves = [], this.#pending = [], this.rootHist = null;
     return {
       feature: Int32Array.from(this.#feature),
@@ -371,6 +374,22 @@ export class TreeGrowth {
       width: 1,
       value: Float64Array.from(this.#value),
     };
+  }
+
+  /**
+   * After `finish`, adds each row's leaf score into `raw[i * k + c]`, for this thread's share of the
+   * partition's positions (the rows the tree was grown on; every thread's share together covers them once):
+   * the same sum as walking the tree over each row's bins, without the walk. The other threads' shares are
+   * done only after the next barrier.
+   */
+  addLeafScores(raw: Float64Array, k: number, c: number): void {
+    const { ex, m } = this, idx = this.#rows()[0].idx, value = this.#value;
+    const s0 = Math.floor((ex.thread * m) / ex.nThreads),
+      s1 = Math.floor(((ex.thread + 1) * m) / ex.nThreads);
+    for (const l of this.#done) {
+      const v = value[l.id], b = Math.min(l.hi, s1);
+      for (let s = Math.max(l.lo, s0); s < b; s++) raw[idx[s] * k + c] += v;
+    }
   }
 
   #newNode(gs: number, hs: number): number {
