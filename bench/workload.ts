@@ -15,8 +15,6 @@ import {
   loadFeatureSetSpec,
   resolveFeatureSet,
   type RowSelection,
-  selectValidRows,
-  takeRows,
 } from "../lib/features/mod.ts";
 import { computeLabels } from "../lib/labels/mod.ts";
 import { createModel, type ModelConfigInput } from "../lib/models/mod.ts";
@@ -24,6 +22,7 @@ import type { FeatureMatrix } from "../lib/models/estimator.ts";
 import { walkForward, walkForwardSplits } from "../lib/validation/mod.ts";
 import { peerBacktest } from "./peer_backtest.ts";
 import { float64Column } from "../lib/series/columns.ts";
+import { modelRows } from "../lib/experiments/stages/rows.ts";
 
 /** Workload constants of the peer. */
 export const PEER = {
@@ -92,7 +91,8 @@ export interface LabelStage {
  * `ret_15` are reused when the set has them, as the peer reuses its vol_60), the valid rows (after the
  * peer's warm-up, label defined, every feature finite) and the feature matrix over them (zero-copy views
  * when the rows are contiguous, as they are here). Rows are selected as the experiment pipeline selects
- * them (`selectValidRows` over the features and the label, `takeRows`), with the peer's warm-up.
+ * them (`modelRows`: `selectValidRows` over the features and the label, `takeRows` for the columns,
+ * `gatherRows` for the targets), with the peer's warm-up.
  *
  * @example
  * ```ts
@@ -120,15 +120,8 @@ export function labelStage(
     { kind: "vol_scaled", horizon: PEER.horizon, k: PEER.k, volWindow: PEER.volWindow },
     { vol: feats[`vol_${PEER.volWindow}`], logReturn: feats[`ret_${PEER.horizon}`] },
   );
-  const cols = set.columns.map((c) => feats[c]);
-  // the pipeline's selection (lib/experiments/stages/rows.ts, "labels" stage)
-  const rows = selectValidRows(cols, { minRow: PEER.warmup, y: labels.y });
-  const X: FeatureMatrix = {
-    names: set.columns,
-    columns: cols.map((c) => takeRows(c, rows.index)),
-    nRows: rows.kept,
-  };
-  const y = new Int32Array(takeRows(labels.y, rows.index)); // a copy
+  // the pipeline's selection and gather (lib/experiments/stages/rows.ts, "labels" stage)
+  const { sel: rows, X, y } = modelRows(set.columns, feats, labels.y, PEER.warmup);
   const classCounts = [0, 0, 0];
   for (let j = 0; j < y.length; j++) classCounts[y[j]]++;
   return { X, y, rows, classCounts };

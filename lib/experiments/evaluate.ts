@@ -8,27 +8,16 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { checkFile, loadDataset } from "../data/mod.ts";
 import type { Dataset } from "../data/dataset.ts";
-import { fileOverrides } from "../data/config.ts";
 import { parseTime } from "../data/interval.ts";
-import { assertPointInTime } from "../data/point_in_time.ts";
-import {
-  cachedFeatureColumns,
-  featureSetLookback,
-  loadFeatureSetSpec,
-  resolveFeatureSet,
-} from "../features/mod.ts";
 import { float64Column } from "../series/columns.ts";
 import { computeLabels } from "../labels/mod.ts";
 import { loadModel } from "../models/mod.ts";
-import { loadRegisteredModel, metricsFromReport, type ModelMetadata } from "../registry/mod.ts";
+import { loadRegisteredModel, type ModelMetadata } from "../registry/mod.ts";
 import { barsFromDataset } from "../backtest/mod.ts";
 import { checkPaths } from "../config/paths.ts";
 import { CandlelabError } from "../util/errors.ts";
 import { hashId } from "../util/hash.ts";
-import { writeJsonAtomic } from "../util/atomic.ts";
 import type { ExperimentConfig } from "./config.ts";
 import { withRun } from "./recorder.ts";
 import type { Progress } from "./progress.ts";
@@ -36,6 +25,13 @@ import { type ScoredRows, scoreRows } from "./evaluate_rows.ts";
 import { holdoutText, lockboxPeriod } from "./holdout.ts";
 import { holdoutOpenings, recordHoldoutOpening } from "./holdout_ledger.ts";
 import { strategyKey } from "./strategy_identity.ts";
+import { runPaths } from "./stages/paths.ts";
+import { recordStages } from "./stages/record.ts";
+import { loadStage, pointInTimeStage } from "./stages/load.ts";
+import { qualityStage } from "./stages/quality.ts";
+import { featuresStage, loadFeatureSet } from "./stages/features.ts";
+import { lookbacks, modelRows } from "./stages/rows.ts";
+import { artifactsStage } from "./stages/artifacts.ts";
 
 /** Options of {@link evaluateModel}. */
 export interface EvaluateOptions {
@@ -85,56 +81,40 @@ export async function evaluateModel(
   options: EvaluateOptions,
 ): Promise<EvaluateResult> {
   const root = options.projectRoot ?? ".";
-  const at = (p: string) => (p.startsWith("/") ? p : join(root, p));
   const cfgName = options.configFile ?? `the config of ${config.name}`;
   checkPaths(config, { projectRoot: root, file: cfgName });
+  const paths = runPaths(config, root);
   const id = options.modelId;
 
   // the model, and the exact feature set and label it was trained with
-  const { metadata, model: json } = await loadRegisteredModel(at(config.output.registry), id);
-  const featureFile = /\.ya?ml$/.test(config.features)
-    ? at(config.features)
-    : at(`configs/features/${config.features}.yaml`);
-  const featureSet = resolveFeatureSet(await loadFeatureSetSpec(featureFile));
-  _sameFeatures(metadata, featureSet, featureFile);
+  const { metadata, model: json } = await loadRegisteredModel(paths.registry, id);
+  const featureSet = await loadFeatureSet(paths.featureFile);
+  _sameFeatures(metadata, featureSet, paths.featureFile);
   _sameLabel(metadata, config, cfgName);
   const model = loadModel(json);
 
-  // the new data: loaded, quality-gated, features rebuilt (cached), labels
-  const data = {
-    ...config.data,
-    paths: Object.fromEntries(Object.entries(config.data.paths).map(([k, v]) => [k, at(v as string)])),
-  } as ExperimentConfig["data"];
-  const dataset = await loadDataset(data);
-  for (const s of dataset.sources) {
-    const r = await checkFile(s.path, { overrides: fileOverrides(data, s.path, s.kind ?? "ohlcv") });
-    const hard = r.current.quality.findings.filter((f) => f.severity === "hard");
-    if ((r.hashMatches === false && config.guard.requireMetadataMatch) || hard.length > 0) {
-      throw new CandlelabError(
-        `Cannot evaluate model ${id}: quality gate failed for ${s.path}: ${
-          [...r.problems, ...hard.map((f) => f.message)].join("; ")
-        }; fix or re-import the file`,
-      );
-    }
-  }
-  assertPointInTime(dataset); // every joined column known by each row's close (ADR-027)
-  if (dataset.interval !== metadata.interval) {
+  // the new data, through the experiment's stages (before the run starts: a refusal writes no run folder):
+  // loaded, quality-gated, point-in-time, features rebuilt (cached), labels
+  const dataset = await loadStage(paths.data);
+  const { failed } = await qualityStage(config, paths.data, dataset.sources);
+  if (failed) {
     throw new CandlelabError(
-      `Cannot evaluate model ${id}: it was trained on ${metadata.interval} bars but ${data.paths.candles} has ` +
-        `${dataset.interval} bars; resample the data to ${metadata.interval} or train a ${dataset.interval} model`,
+      `Cannot evaluate model ${id}: quality gate failed for ${failed.file}: ${
+        [...failed.problems, ...failed.hard].join("; ")
+      }; fix or re-import the file`,
     );
   }
-  const timing = { intervalMs: dataset.intervalMs };
-  const { columns: features } = await cachedFeatureColumns({
-    table: dataset.table,
-    datasetHashes: dataset.sources.map((s) => s.sha256),
-    set: featureSet,
-    dir: at(config.output.cache),
-    timing,
-  });
+  pointInTimeStage(dataset); // every joined column known by each row's close (ADR-027)
+  if (dataset.interval !== metadata.interval) {
+    throw new CandlelabError(
+      `Cannot evaluate model ${id}: it was trained on ${metadata.interval} bars but ` +
+        `${paths.data.paths.candles} has ${dataset.interval} bars; resample the data to ${metadata.interval} ` +
+        `or train a ${dataset.interval} model`,
+    );
+  }
+  const { features } = await featuresStage(featureSet, dataset, dataset, { dir: paths.cache });
   const labels = computeLabels(dataset.table, config.label);
-  const lookback = featureSetLookback(featureSet, timing);
-  const rowLookback = Math.max(lookback, "volWindow" in config.label ? config.label.volWindow : 0);
+  const { rowLookback } = lookbacks(featureSet, dataset.intervalMs, config.label);
   const ts = float64Column(dataset.table, "timestamp");
   const from = options.start === undefined ? 0 : _lowerBound(ts, parseTime(options.start));
   const to = options.end === undefined ? ts.length : _lowerBound(ts, parseTime(options.end));
@@ -143,7 +123,8 @@ export async function evaluateModel(
   const h = labels.horizon * dataset.intervalMs;
   const lo = metadata.training.start - h, hi = metadata.training.end + h;
   const strategy = strategyKey(config, dataset.asset);
-  const overlap = _overlap(ts, features, featureSet.columns, labels.y, rowLookback, from, to, lo, hi);
+  const { sel } = modelRows(featureSet.columns, features, labels.y, Math.max(from, rowLookback), to);
+  const overlap = _overlap(ts, sel.index, lo, hi);
   if (overlap.rows > 0 && !options.allowOverlap) {
     throw new CandlelabError(
       `Cannot evaluate model ${id}: ${overlap.rows} of the ${overlap.total} rows to score (${
@@ -158,7 +139,7 @@ export async function evaluateModel(
   }
 
   // scoring rows of a lockbox (the config's, or one this strategy's ledger knows) is an opening of it
-  const ledgerPath = at(config.output.holdout_ledger);
+  const ledgerPath = paths.ledger;
   const periods = holdoutOpenings(ledgerPath, strategy).map((
     o,
   ) => [Date.parse(o.holdout_start), Date.parse(o.holdout_end)]);
@@ -168,7 +149,7 @@ export async function evaluateModel(
   }
 
   return await withRun({
-    root: at(config.output.runs),
+    root: paths.runs,
     strategy,
     config: {
       ...config,
@@ -183,10 +164,10 @@ export async function evaluateModel(
     projectRoot: root,
     progress: options.progress,
   }, async (run) => {
-    for (const s of dataset.sources) run.addDataset({ path: s.path, sha256: s.sha256, kind: s.kind });
+    const { stage, note } = recordStages(run);
+    note("datasets", dataset);
     run.setModelId(id);
-    run.setFeatureSpecHash(hashId(featureSet.spec));
-    run.setLabelSpecHash(hashId(config.label));
+    note("specs", { set: featureSet, label: config.label });
     if (overlap.rows > 0) {
       run.addWarning(
         `${overlap.rows} of ${overlap.total} scored rows overlap the model's training range (--allow-overlap): the figures are optimistic`,
@@ -213,8 +194,9 @@ export async function evaluateModel(
         config_hash: run.snapshot().config_hash,
       });
     }
-    const scored = await run.stage("evaluate", (log) => {
-      const r = scoreRows({
+    const { scored } = await stage("evaluate", () => ({
+      modelId: id,
+      scored: scoreRows({
         features,
         columns: featureSet.columns,
         labels,
@@ -226,13 +208,8 @@ export async function evaluateModel(
         intervalMs: dataset.intervalMs,
         trading: config,
         seed: config.seed,
-      });
-      log.info("evaluated", { model: id, rows: r.rows.length, macro_f1: r.report.macroF1 });
-      return r;
-    });
-    run.setOverallMetrics(metricsFromReport(scored.report));
-    run.setBacktest(scored.summary);
-    run.setVerdict(scored.verdict);
+      }),
+    }));
     run.setEvaluation({
       model_id: id,
       model_strategy: metadata.strategy,
@@ -256,21 +233,7 @@ export async function evaluateModel(
         rows: scored.rows.length,
       });
     }
-    await run.stage("artifacts", async () => {
-      await writeJsonAtomic(join(run.dir, "backtest.json"), {
-        strategy,
-        model_id: id,
-        rows: Array.from(scored.rows),
-        timestamp: Array.from(scored.backtest.timestamp),
-        equity: Array.from(scored.backtest.equity),
-        position: Array.from(scored.backtest.position),
-        trades: scored.backtest.trades,
-        attribution: scored.backtest.attribution,
-        metrics: scored.backtest.metrics,
-        buy_and_hold: scored.backtest.buyAndHold,
-        flags: scored.backtest.flags,
-      });
-    });
+    await stage("artifacts", () => artifactsStage(run.dir, strategy, id, scored.backtest, scored.rows));
     return {
       runId: run.id,
       runDir: run.dir,
@@ -333,31 +296,17 @@ function _day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
-/** Rows that will be scored (valid features and label in [from, to)) and how many fall in [lo, hi]. */
-function _overlap(
-  ts: Float64Array,
-  features: Record<string, Float64Array>,
-  columns: readonly string[],
-  y: ArrayLike<number>,
-  minRow: number,
-  from: number,
-  to: number,
-  lo: number,
-  hi: number,
-) {
-  const cols = columns.map((c) => features[c]);
-  let rows = 0, total = 0, first = NaN, last = NaN;
-  let firstScored: number | undefined, lastScored: number | undefined;
-  for (let i = Math.max(from, minRow); i < to; i++) {
-    if (y[i] < 0 || cols.some((c) => c[i] - c[i] !== 0)) continue;
-    total++;
-    firstScored ??= ts[i];
-    lastScored = ts[i];
+/** How many of the rows to score (bar indices `index`) fall in the training range `[lo, hi]`. */
+function _overlap(ts: Float64Array, index: Int32Array, lo: number, hi: number) {
+  let rows = 0, first = NaN, last = NaN;
+  for (const i of index) {
     if (ts[i] >= lo && ts[i] <= hi) {
       rows++;
       if (Number.isNaN(first)) first = ts[i];
       last = ts[i];
     }
   }
-  return { rows, total, first, last, firstScored, lastScored };
+  const n = index.length;
+  const firstScored = n > 0 ? ts[index[0]] : undefined, lastScored = n > 0 ? ts[index[n - 1]] : undefined;
+  return { rows, total: n, first, last, firstScored, lastScored };
 }

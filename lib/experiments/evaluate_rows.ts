@@ -6,16 +6,17 @@
  *
  * @module
  */
-import { selectValidRows, takeRows } from "../features/mod.ts";
 import type { Labels } from "../labels/mod.ts";
-import type { Estimator, FeatureMatrix, ProbaMatrix } from "../models/estimator.ts";
-import { argmaxProba, type ClassificationReport, classificationReport } from "../validation/mod.ts";
-import { backtest, type BacktestBars, type BacktestResult } from "../backtest/mod.ts";
+import type { Estimator, ProbaMatrix } from "../models/estimator.ts";
+import { type ClassificationReport, classificationReport } from "../validation/mod.ts";
+import type { BacktestBars, BacktestResult } from "../backtest/mod.ts";
 import { CandlelabError } from "../util/errors.ts";
 import type { BacktestSummary } from "./run_record.ts";
 import type { ExperimentConfig } from "./config.ts";
-import { returnMoments } from "./returns.ts";
-import { computeVerdict, type Verdict } from "./verdict.ts";
+import type { Verdict } from "./verdict.ts";
+import { backtestStage } from "./stages/backtest.ts";
+import { predictionsVerdict } from "./stages/verdict.ts";
+import { modelRows } from "./stages/rows.ts";
 
 /** What {@link scoreRows} needs. */
 export interface ScoreRowsInput {
@@ -62,90 +63,34 @@ export interface ScoredRows {
  */
 export function scoreRows(input: ScoreRowsInput): ScoredRows {
   const { features, columns, labels, rowLookback, from, to, model } = input;
-  const cols = columns.map((c) => {
-    const col = features[c];
-    if (!col) {
+  for (const c of columns) {
+    if (!features[c]) {
       throw new CandlelabError(
         `Cannot score the model: feature column ${c} was not computed; rebuild the model's feature set`,
       );
     }
-    return col;
-  });
-  const yAsFloat = Float64Array.from(labels.y, (v) => (v < 0 ? NaN : v));
-  const sel = selectValidRows([...cols, yAsFloat], { minRow: Math.max(rowLookback, from), rows: to });
+  }
+  const { sel, X, y } = modelRows([...columns], features, labels.y, Math.max(rowLookback, from), to);
   if (sel.kept === 0) {
     throw new CandlelabError(
       `Cannot score the model: no row between bar ${from} and bar ${to} has every feature and a label ` +
         `(warm-up ${rowLookback} bars, label horizon ${labels.horizon}); evaluate a longer period`,
     );
   }
-  const X: FeatureMatrix = {
-    names: [...columns],
-    columns: cols.map((c) => takeRows(c, sel.index)),
-    nRows: sel.kept,
-  };
-  const y = Int32Array.from(sel.index, (i) => labels.y[i]);
   const proba = model.predictProba(X);
   const report = classificationReport(y, proba);
-  const r = backtest({
+  const { trading } = input;
+  const bt = {
     bars: input.bars,
     rows: sel.index,
     proba,
     intervalMs: input.intervalMs,
-    policy: input.trading.policy,
-    risk: input.trading.risk,
-    costs: input.trading.costs,
-    market: input.trading.market,
-  });
-  const verdict = computeVerdict({
-    yTrue: y,
-    yPred: argmaxProba(proba),
-    exposure: {
-      open: input.bars.open,
-      close: input.bars.close,
-      fundingRate: input.bars.fundingRate,
-      firstBar: sel.index[0],
-      position: r.position,
-      equity: r.equity,
-    },
-    attribution: r.attribution,
-    netReturn: r.metrics.totalReturn,
-    horizon: labels.horizon,
-    seed: input.seed,
-  });
-  return {
-    rows: sel.index,
-    proba,
-    y,
-    report,
-    backtest: r,
-    summary: backtestSummary(r, input.intervalMs),
-    verdict,
+    policy: trading.policy,
+    risk: trading.risk,
+    costs: trading.costs,
+    market: trading.market,
   };
-}
-
-/**
- * The run.json backtest summary of a backtest result (the same fields an experiment records).
- *
- * @example
- * ```ts ignore
- * run.setBacktest(backtestSummary(result, dataset.intervalMs));
- * ```
- */
-export function backtestSummary(r: BacktestResult, intervalMs: number): BacktestSummary {
-  return {
-    ...returnMoments(r.equity, intervalMs),
-    total_return: r.metrics.totalReturn,
-    max_drawdown: r.metrics.maxDrawdown,
-    // counts from the trade log: trade objects are made once, for backtest.json
-    n_trades: r.metrics.nTrades,
-    cagr: r.metrics.cagr,
-    sortino: r.metrics.sortino,
-    calmar: r.metrics.calmar,
-    buy_and_hold_return: r.buyAndHold.totalReturn,
-    attribution: r.attribution,
-    missing_funding_events: r.flags.missingFunding.count,
-    gaps: r.flags.gaps.count,
-    liquidations: r.flags.liquidations,
-  };
+  const { result, summary } = backtestStage(bt);
+  const verdict = predictionsVerdict(y, proba, labels.horizon, bt, result, input.seed);
+  return { rows: sel.index, proba, y, report, backtest: result, summary, verdict };
 }

@@ -110,20 +110,25 @@ export function resolveLockbox(
 }
 
 /**
- * The columns of a table cut to the bars before the lockbox (views, no copy): what feature checks see.
+ * The columns of a table cut to the bars before the lockbox (views, no copy): what development sees.
+ * `columns` itself when no column is longer than `startBar` (nothing to cut).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { beforeLockbox } from "./holdout.ts";
- * const cols = beforeLockbox({ close: Float64Array.of(1, 2, 3, 4) }, 3);
+ * const all = { close: Float64Array.of(1, 2, 3, 4) };
+ * const cols = beforeLockbox(all, 3);
  * assert.deepEqual([...cols.close], [1, 2, 3]);
+ * assert.equal(cols.close.buffer, all.close.buffer); // a view
+ * assert.equal(beforeLockbox(all, 4), all); // nothing cut
  * ```
  */
 export function beforeLockbox(
   columns: Record<string, Float64Array>,
   startBar: number,
 ): Record<string, Float64Array> {
+  if (Object.values(columns).every((c) => c.length <= startBar)) return columns;
   const out: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(columns)) out[k] = v.subarray(0, Math.min(startBar, v.length));
   return out;

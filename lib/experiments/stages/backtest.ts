@@ -9,7 +9,7 @@ import { backtest, type BacktestInput, type BacktestResult, barsFromDataset } fr
 import type { WalkForwardResult } from "../../validation/mod.ts";
 import type { ExperimentConfig } from "../config.ts";
 import type { BacktestSummary } from "../run_record.ts";
-import { backtestSummary } from "../evaluate_rows.ts";
+import { returnMoments } from "../returns.ts";
 
 /**
  * The backtest input over the development bars: the out-of-fold probabilities at their bars.
@@ -77,4 +77,30 @@ export function backtestStage(input: BacktestInput): BacktestOutcome {
     );
   }
   return { result: r, summary: backtestSummary(r, input.intervalMs), warnings };
+}
+
+/**
+ * The run.json backtest summary of a backtest result (an experiment's, an opened lockbox's, an evaluation's).
+ *
+ * @example
+ * ```ts ignore
+ * run.setBacktest(backtestSummary(result, dataset.intervalMs));
+ * ```
+ */
+export function backtestSummary(r: BacktestResult, intervalMs: number): BacktestSummary {
+  return {
+    ...returnMoments(r.equity, intervalMs),
+    total_return: r.metrics.totalReturn,
+    max_drawdown: r.metrics.maxDrawdown,
+    // counts from the trade log: trade objects are made once, for backtest.json
+    n_trades: r.metrics.nTrades,
+    cagr: r.metrics.cagr,
+    sortino: r.metrics.sortino,
+    calmar: r.metrics.calmar,
+    buy_and_hold_return: r.buyAndHold.totalReturn,
+    attribution: r.attribution,
+    missing_funding_events: r.flags.missingFunding.count,
+    gaps: r.flags.gaps.count,
+    liquidations: r.flags.liquidations,
+  };
 }

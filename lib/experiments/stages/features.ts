@@ -14,6 +14,7 @@ import {
   resolveFeatureSet,
 } from "../../features/mod.ts";
 import { CandlelabError } from "../../util/errors.ts";
+import { beforeLockbox } from "../holdout.ts";
 
 /**
  * Reads and resolves the feature set file; an unknown feature or bad parameter names the file.
@@ -40,8 +41,8 @@ export async function loadFeatureSet(
 export interface FeatureCache {
   /** Cache folder. */
   dir: string;
-  /** Each cache hit, miss or write, as it happens. */
-  onEvent: (e: CacheEvent) => void;
+  /** Each cache hit, miss or write, as it happens (default: not heard). */
+  onEvent?: (e: CacheEvent) => void;
   /** Replacement for the cached computation (a sweep worker passes a memoised one). */
   columns?: typeof cachedFeatureColumns;
 }
@@ -78,11 +79,5 @@ export async function featuresStage(
     timing: { intervalMs: dataset.intervalMs },
     log: cache.onEvent,
   });
-  return { full: r.columns, features: _firstRows(r.columns, dataset.table.numRows()), hit: r.hit };
-}
-
-/** issue #13: the first `n` rows of each column (views; the same object when nothing is cut). */
-function _firstRows(cols: Record<string, Float64Array>, n: number): Record<string, Float64Array> {
-  if (Object.values(cols).every((c) => c.length <= n)) return cols;
-  return Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, c.subarray(0, n)]));
+  return { full: r.columns, features: beforeLockbox(r.columns, dataset.table.numRows()), hit: r.hit };
 }

@@ -19,6 +19,7 @@ import type { HoldoutRecord } from "../run_record.ts";
 import { holdoutText, type Lockbox } from "../holdout.ts";
 import { holdoutOpenings, recordHoldoutOpening } from "../holdout_ledger.ts";
 import { type ScoredRows, scoreRows } from "../evaluate_rows.ts";
+import { backtestBody } from "./artifacts.ts";
 
 /** Whether to open the lockbox, the ledger that counts openings, and the run that asks. */
 export interface LockboxOpening {
@@ -158,18 +159,8 @@ async function _open(
     metrics: { ...metricsFromReport(scored.report), backtest: scored.summary, verdict: scored.verdict },
   };
   try {
-    await writeJsonAtomic(join(run.dir, "holdout_backtest.json"), {
-      strategy,
-      holdout: { start, end },
-      rows: Array.from(scored.rows),
-      timestamp: Array.from(scored.backtest.timestamp),
-      equity: Array.from(scored.backtest.equity),
-      position: Array.from(scored.backtest.position),
-      trades: scored.backtest.trades,
-      metrics: scored.backtest.metrics,
-      buy_and_hold: scored.backtest.buyAndHold,
-      flags: scored.backtest.flags,
-    });
+    const head = { strategy, holdout: { start, end }, rows: Array.from(scored.rows) };
+    await writeJsonAtomic(join(run.dir, "holdout_backtest.json"), backtestBody(head, scored.backtest, false));
   } catch (err) {
     return { record, refusal: err }; // the opening and its scores are recorded all the same
   }

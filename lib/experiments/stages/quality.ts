@@ -17,9 +17,18 @@ export interface QualityCheck {
   hashMatches: boolean | null;
 }
 
+/** The file that failed the gate: its problems (metadata) and its hard findings. */
+export interface QualityFailure {
+  file: string;
+  problems: string[];
+  hard: string[];
+}
+
 /** The files checked, in order, up to and including the first that failed (then `refusal` says why). */
 export interface QualityResult {
   checked: QualityCheck[];
+  /** What failed (`evaluate` words its own refusal from it). */
+  failed?: QualityFailure;
   refusal?: CandlelabError;
 }
 
@@ -45,18 +54,19 @@ export async function qualityStage(
     const overrides = fileOverrides(data, s.path, s.kind ?? "ohlcv"); // issue #13: names off the convention
     const r = await check(s.path, { overrides });
     checked.push({ file: s.path, ok: r.ok, hashMatches: r.hashMatches ?? null });
+    const hard = r.current.quality.findings.filter((f) => f.severity === "hard").map((f) => f.message);
+    const failed = { file: s.path, problems: r.problems, hard };
     if (r.hashMatches === false && cfg.guard.requireMetadataMatch) {
       const refusal = new CandlelabError(
         `Cannot run ${cfg.name}: quality gate failed: ${r.problems.join("; ")}`,
       );
-      return { checked, refusal };
+      return { checked, failed, refusal };
     }
-    const hard = r.current.quality.findings.filter((f) => f.severity === "hard");
     if (hard.length > 0) {
       const refusal = new CandlelabError(
-        `Cannot run ${cfg.name}: quality gate failed for ${s.path}: ${hard.map((f) => f.message).join("; ")}`,
+        `Cannot run ${cfg.name}: quality gate failed for ${s.path}: ${hard.join("; ")}`,
       );
-      return { checked, refusal };
+      return { checked, failed, refusal };
     }
   }
   return { checked };

@@ -1,21 +1,22 @@
 /**
  * Recording observes the stages: each stage returns its result, and its recorder here fills run.json
  * (datasets, spec hashes, guard, rows, metrics, backtest, verdict, model id, lockbox, warnings) and logs
- * the stage's summary line. The stage functions never see the run. A result that carries a `refusal` (a
- * check that failed after finding something worth recording) is recorded first, then thrown, so a failed
- * run still shows what the stage found.
+ * the stage's summary line, for `runExperiment` and `evaluateModel` alike. The stage functions never see
+ * the run. A result that carries a `refusal` (a check that failed after finding something worth recording)
+ * is recorded first, then thrown, so a failed run still shows what the stage found.
  *
  * @module
  */
 import type { Dataset } from "../../data/dataset.ts";
 import type { CacheEvent, FeatureSet } from "../../features/mod.ts";
-import type { ModelMetadata } from "../../registry/mod.ts";
+import { metricsFromReport, type ModelMetadata } from "../../registry/mod.ts";
 import type { ReplayResult } from "../../state/mod.ts";
 import { hashId } from "../../util/hash.ts";
 import type { ExperimentConfig } from "../config.ts";
 import type { RunLogger } from "../logger.ts";
 import type { Run } from "../recorder.ts";
 import type { Verdict } from "../verdict.ts";
+import type { ScoredRows } from "../evaluate_rows.ts";
 import type { BacktestOutcome } from "./backtest.ts";
 import type { FeaturesResult } from "./features.ts";
 import type { CausalityResult, GuardSwitches, WarmupResult } from "./guard.ts";
@@ -41,10 +42,14 @@ export interface StageResults {
   holdout: HoldoutOutcome;
   artifacts: void;
   state: ReplayResult;
+  /** `deno task evaluate`: a registered model scored on the rows of a period (no other stage runs). */
+  evaluate: { modelId: string; scored: ScoredRows };
 }
 
 /** Results recorded between stages (not timed). */
 export interface NoteResults {
+  /** The dataset's source files (an `evaluate` run, which loads its data before the run starts). */
+  datasets: Dataset;
   /** The feature set and label spec the run uses (their hashes). */
   specs: { set: FeatureSet; label: ExperimentConfig["label"] };
   /** Which leakage checks run. */
@@ -54,10 +59,12 @@ export interface NoteResults {
 type Recorder<T> = (run: Run, out: T, log: RunLogger) => void;
 
 const _warn = (run: Run, warnings: readonly string[]) => warnings.forEach((w) => run.addWarning(w));
+const _datasets = (run: Run, ds: Dataset) =>
+  ds.sources.forEach((s) => run.addDataset({ path: s.path, sha256: s.sha256, kind: s.kind }));
 
 const STAGE_RECORDERS: { [K in keyof StageResults]?: Recorder<StageResults[K]> } = {
   load: (run, ds, log) => {
-    for (const s of ds.sources) run.addDataset({ path: s.path, sha256: s.sha256, kind: s.kind });
+    _datasets(run, ds);
     log.info("loaded", { rows: ds.table.numRows(), market: ds.market, interval: ds.interval });
   },
   point_in_time: (_run, r, log) => log.info("point in time", { checked: r.checked, joins: r.joins }),
@@ -108,9 +115,16 @@ const STAGE_RECORDERS: { [K in keyof StageResults]?: Recorder<StageResults[K]> }
     }
   },
   state: (_run, r, log) => log.info("state persisted", { bars: r.processed, done: r.done }),
+  evaluate: (run, { modelId, scored }, log) => {
+    log.info("evaluated", { model: modelId, rows: scored.rows.length, macro_f1: scored.report.macroF1 });
+    run.setOverallMetrics(metricsFromReport(scored.report));
+    run.setBacktest(scored.summary);
+    run.setVerdict(scored.verdict);
+  },
 };
 
 const NOTE_RECORDERS: { [K in keyof NoteResults]: (run: Run, out: NoteResults[K]) => void } = {
+  datasets: _datasets,
   specs: (run, { set, label }) => {
     run.setFeatureSpecHash(hashId(set.spec));
     run.setLabelSpecHash(hashId(label));

@@ -11,10 +11,12 @@ import {
   accountRows,
   type FeatureSet,
   featureSetLookback,
+  type RowSelection,
   selectValidRows,
   takeRows,
 } from "../../features/mod.ts";
 import { float64Column } from "../../series/columns.ts";
+import { gatherRows } from "../../series/rows.ts";
 import { type ClassBalance, classBalance, computeLabels, type Labels } from "../../labels/mod.ts";
 import type { FeatureMatrix } from "../../models/estimator.ts";
 import { CandlelabError } from "../../util/errors.ts";
@@ -74,20 +76,13 @@ export function rowsStage(
   rowLookback: number,
 ): LabelledRows {
   const labels = computeLabels(dataset.table, cfg.label);
-  const cols = set.columns.map((c) => features[c]);
-  const sel = selectValidRows(cols, { minRow: rowLookback, y: labels.y });
+  const { cols, sel, X, y } = modelRows(set.columns, features, labels.y, rowLookback);
   if (sel.kept < 10 * (cfg.validation.folds + 1)) {
     throw new CandlelabError(
       `Cannot train ${cfg.name}: only ${sel.kept} rows have every feature and a label ` +
         `(${sel.droppedWarmup} warm-up rows dropped, ${sel.droppedInvalid} invalid); load more data or shorten windows`,
     );
   }
-  const X: FeatureMatrix = {
-    names: set.columns,
-    columns: cols.map((c) => takeRows(c, sel.index)),
-    nRows: sel.kept,
-  };
-  const y = new Int32Array(takeRows(labels.y, sel.index)); // a copy
   // issue #11: every row kept or dropped for a named cause; too few kept fails the run with the counts
   const rows = _rowsRecord(dataset, cols, labels.y, sel.index, rowLookback, cfg.guard.minKeptShare);
   const out = { labels, rowIndex: sel.index, X, y, rows };
@@ -109,6 +104,51 @@ export function rowsStage(
     balance,
   };
   return { ...out, summary };
+}
+
+/** The modelled rows: the selection, the columns read, the matrix and the targets. */
+export interface ModelRows {
+  /** The set's columns over all bars, in the set's order. */
+  cols: Float64Array[];
+  /** Rows at or after `minRow` with every feature finite and a label. */
+  sel: RowSelection;
+  /** The columns at the selected rows (views when the rows are contiguous: read-only). */
+  X: FeatureMatrix;
+  /** The labels at the selected rows (a copy). */
+  y: Int32Array;
+}
+
+/**
+ * Selects the rows a model sees (bars `minRow` to `to`, exclusive, default all; every column of `columns`
+ * finite; a label `y >= 0`) and gathers them: the one row selection of the experiment's labels stage, of
+ * scoring a fitted model (`scoreRows`: the opened lockbox, `deno task evaluate`) and of bench/workload.ts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { modelRows } from "./rows.ts";
+ * const features = { a: Float64Array.of(NaN, 1, 2, 3, 4), b: Float64Array.of(0, 0, 0, NaN, 0) };
+ * const r = modelRows(["a", "b"], features, Int32Array.of(0, 1, 2, 1, -1), 1);
+ * assert.deepEqual([...r.sel.index], [1, 2]);
+ * assert.deepEqual([...r.X.columns[0]], [1, 2]);
+ * assert.deepEqual([...r.y], [1, 2]);
+ * ```
+ */
+export function modelRows(
+  columns: string[],
+  features: Record<string, Float64Array>,
+  y: Int32Array,
+  minRow: number,
+  to?: number,
+): ModelRows {
+  const cols = columns.map((c) => features[c]);
+  const sel = selectValidRows(cols, { minRow, y, rows: to });
+  const X: FeatureMatrix = {
+    names: columns,
+    columns: cols.map((c) => takeRows(c, sel.index)),
+    nRows: sel.kept,
+  };
+  return { cols, sel, X, y: gatherRows(y, sel.index) }; // y: one copy, never a view of the labels
 }
 
 /** Auxiliary columns a perpetual dataset joins onto its candles (NaN where the joined series had no value). */

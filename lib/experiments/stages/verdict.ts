@@ -6,6 +6,7 @@
  */
 import type { BacktestInput, BacktestResult } from "../../backtest/mod.ts";
 import type { Labels } from "../../labels/mod.ts";
+import type { ProbaMatrix } from "../../models/estimator.ts";
 import { argmaxProba } from "../../validation/metrics.ts";
 import type { WalkForwardResult } from "../../validation/mod.ts";
 import { computeVerdict, type Verdict } from "../verdict.ts";
@@ -27,10 +28,33 @@ export function verdictStage(
   result: BacktestResult,
   seed: number,
 ): Verdict {
+  const yTrue = Int32Array.from(evaluation.rows, (r) => modelled.y[r]);
+  return predictionsVerdict(yTrue, evaluation.proba, modelled.labels.horizon, input, result, seed);
+}
+
+/**
+ * The verdict of predictions `proba` of rows with labels `yTrue` (label horizon `horizon`) and of their
+ * backtest (`input`, `result`): the one computation of the experiment's verdict stage and of scoring a
+ * fitted model on other rows (the opened lockbox, `deno task evaluate`).
+ *
+ * @example
+ * ```ts ignore
+ * const v = predictionsVerdict(y, proba, cfg.label.horizon, input, backtest(input), cfg.seed);
+ * console.log(v.text);
+ * ```
+ */
+export function predictionsVerdict(
+  yTrue: Int32Array,
+  proba: ProbaMatrix,
+  horizon: number,
+  input: BacktestInput,
+  result: BacktestResult,
+  seed: number,
+): Verdict {
   const { bars, rows } = input;
   return computeVerdict({
-    yTrue: Int32Array.from(evaluation.rows, (r) => modelled.y[r]),
-    yPred: argmaxProba(evaluation.proba),
+    yTrue,
+    yPred: argmaxProba(proba),
     exposure: {
       open: bars.open,
       close: bars.close,
@@ -41,7 +65,7 @@ export function verdictStage(
     },
     attribution: result.attribution,
     netReturn: result.metrics.totalReturn,
-    horizon: modelled.labels.horizon,
+    horizon,
     seed,
   });
 }
