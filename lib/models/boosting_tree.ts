@@ -175,6 +175,8 @@ export class TreeGrowth {
   #value: number[] = [];
   #bins = 0;
   #sets: [RowSet, RowSet] | null;
+  /** The binned rows as 4-byte words. */
+  #rows32: Uint32Array;
   #sample: Int32Array | null = null;
   #grad: Float64Array = new Float64Array(0);
   #hess: Float64Array = new Float64Array(0);
@@ -194,6 +196,13 @@ export class TreeGrowth {
     sets: [RowSet, RowSet] | null = null,
   ) {
     this.#sets = sets;
+    const { rows, stride } = data;
+    if (stride % 4 !== 0) {
+      throw new Error(`boosting: the binned rows' stride must be a multiple of 4, got ${stride}`);
+    }
+    this.#rows32 = rows.byteOffset % 4 === 0
+      ? new Uint32Array(rows.buffer, rows.byteOffset, rows.length >> 2)
+      : new Uint32Array(rows.slice().buffer, 0, rows.length >> 2);
     this.gain = new Float64Array(data.nFeatures);
   }
 
@@ -335,11 +344,19 @@ export class TreeGrowth {
     if (leftSmaller) {
       for (let u = 0; u < N; u++) {
         const a = chunk(u);
-        _fillHist(small, data.rows, data.stride, tmp, a, a + counts[cb + u], this.local);
+        _fillHist(small, this.#rows32, data.stride >> 2, tmp, a, a + counts[cb + u], this.local);
       }
     } else {
       for (let u = N - 1; u >= 0; u--) {
-        _fillHist(small, data.rows, data.stride, tmp, chunk(u) + counts[cb + u], chunk(u + 1), this.local);
+        _fillHist(
+          small,
+          this.#rows32,
+          data.stride >> 2,
+          tmp,
+          chunk(u) + counts[cb + u],
+          chunk(u + 1),
+          this.local,
+        );
       }
     }
     const big = L.hist!, bgh = big.gh, sgh = small.gh, bc = big.cnt, sc = small.cnt;
@@ -539,10 +556,18 @@ export function growBoostingTree(
   return tree;
 }
 
+const _GATHER = 512;
+let _scratch = new Uint32Array(0);
+
+/**
+ * Adds the rows at positions [lo, hi) of `set` into `hist`. Chunk by chunk, the words of each row holding
+ * this thread's features are first gathered into a contiguous scratch (independent loads, so many cache
+ * misses overlap), then summed in order.
+ */
 function _fillHist(
   hist: _Hist,
-  rows: Uint8Array,
-  stride: number,
+  rows32: Uint32Array,
+  S: number,
   set: RowSet,
   lo: number,
   hi: number,
@@ -550,27 +575,36 @@ function _fillHist(
 ): void {
   const nf = local.length, { gh, cnt } = hist, { idx, g, h } = set;
   if (nf === 0) return;
-  if (local[nf - 1] - local[0] === nf - 1) {
-    // contiguous features (no feature sampling): consecutive bytes of the row
-    const f0 = local[0];
-    for (let s = lo; s < hi; s++) {
-      const base = idx[s] * stride + f0, gi = g[s], hi_ = h[s];
-      for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
-        const k = ob + rows[base + b], o = k << 1;
-        gh[o] += gi;
-        gh[o + 1] += hi_;
-        cnt[k]++;
-      }
+  const w0 = local[0] >> 2, W = (local[nf - 1] >> 2) + 1 - w0, W4 = W << 2;
+  if (_scratch.length < _GATHER * W) _scratch = new Uint32Array(_GATHER * S);
+  const sc = _scratch, bytes = new Uint8Array(sc.buffer, 0, _GATHER * W4);
+  const contiguous = local[nf - 1] - local[0] === nf - 1, f0 = local[0] - (w0 << 2);
+  for (let c0 = lo; c0 < hi; c0 += _GATHER) {
+    const c1 = Math.min(hi, c0 + _GATHER);
+    for (let s = c0, z = 0; s < c1; s++, z += W) {
+      const a = idx[s] * S + w0;
+      for (let k = 0; k < W; k++) sc[z + k] = rows32[a + k];
     }
-    return;
-  }
-  for (let s = lo; s < hi; s++) {
-    const base = idx[s] * stride, gi = g[s], hi_ = h[s];
-    for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
-      const k = ob + rows[base + local[b]], o = k << 1;
-      gh[o] += gi;
-      gh[o + 1] += hi_;
-      cnt[k]++;
+    if (contiguous) {
+      for (let s = c0, base = f0; s < c1; s++, base += W4) {
+        const gi = g[s], hi_ = h[s];
+        for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
+          const k = ob + bytes[base + b], o = k << 1;
+          gh[o] += gi;
+          gh[o + 1] += hi_;
+          cnt[k]++;
+        }
+      }
+    } else {
+      for (let s = c0, base = -(w0 << 2); s < c1; s++, base += W4) {
+        const gi = g[s], hi_ = h[s];
+        for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
+          const k = ob + bytes[base + local[b]], o = k << 1;
+          gh[o] += gi;
+          gh[o + 1] += hi_;
+          cnt[k]++;
+        }
+      }
     }
   }
 }
