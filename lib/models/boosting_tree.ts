@@ -557,7 +557,7 @@ export function growBoostingTree(
 }
 
 const _GATHER = 512;
-let _scratch = new Uint32Array(0);
+let _scratch = new Uint32Array(0), _scratchBytes = new Uint8Array(0);
 
 /**
  * Adds the rows at positions [lo, hi) of `set` into `hist`. Chunk by chunk, the words of each row holding
@@ -576,8 +576,10 @@ function _fillHist(
   const nf = local.length, { gh, cnt } = hist, { idx, g, h } = set;
   if (nf === 0) return;
   const w0 = local[0] >> 2, W = (local[nf - 1] >> 2) + 1 - w0, W4 = W << 2;
-  if (_scratch.length < _GATHER * W) _scratch = new Uint32Array(_GATHER * S);
-  const sc = _scratch, bytes = new Uint8Array(sc.buffer, 0, _GATHER * W4);
+  if (_scratch.length < _GATHER * W) {
+    _scratch = new Uint32Array(_GATHER * S), _scratchBytes = new Uint8Array(_scratch.buffer);
+  }
+  const sc = _scratch, bytes = _scratchBytes;
   const contiguous = local[nf - 1] - local[0] === nf - 1, f0 = local[0] - (w0 << 2);
   for (let c0 = lo; c0 < hi; c0 += _GATHER) {
     const c1 = Math.min(hi, c0 + _GATHER);
