@@ -26,7 +26,6 @@ def main():
     args = json.loads(sys.argv[1])
     try:
         import nbformat
-        from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
         from nbconvert import HTMLExporter
         from pygments.formatters import HtmlFormatter
@@ -34,6 +33,7 @@ def main():
         _fail("setup", "Python Jupyter packages are missing (%s); run: bash .ci/setup" % e)
         return 3
 
+    _LateOutputClient = _late_output_client()
     nb = nbformat.read(args["input"], as_version=4)
     current = {"index": None}
 
@@ -49,7 +49,7 @@ def main():
             {"cell": pos, "of": len(code_cells), "index": cell_index, "firstLine": first}) + "\n")
         sys.stderr.flush()
 
-    client = NotebookClient(
+    client = _LateOutputClient(
         nb,
         kernel_name=args["kernel"],
         timeout=args["timeout"],
@@ -94,6 +94,42 @@ def main():
     result["written"] = started
     print(json.dumps(result))
     return 0
+
+
+def _late_output_client():
+    """NotebookClient that also keeps a cell's output sent after its idle status.
+
+    Deno's kernel forwards console output on a task of its own and sends the idle status a few ms after the
+    execute reply (a sleep, not a flush); on a busy machine a cell's stream message can follow its idle
+    status, and nbclient, which stops listening at idle, would drop it silently. After idle this client goes
+    on reading the cell's IOPub messages until none has come for LATE_QUIET seconds (at most LATE_MAX).
+    """
+    import asyncio
+    from queue import Empty
+
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionComplete
+    from nbclient.util import ensure_async
+
+    late_quiet, late_max = 0.15, 2.0
+
+    class LateOutputClient(NotebookClient):
+        async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+            await super()._async_poll_output_msg(parent_msg_id, cell, cell_index)
+            deadline = asyncio.get_event_loop().time() + late_max
+            while asyncio.get_event_loop().time() < deadline:
+                try:
+                    msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=late_quiet))
+                except Empty:
+                    return
+                if msg["parent_header"].get("msg_id") != parent_msg_id:
+                    continue
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    pass
+
+    return LateOutputClient
 
 
 def _svg_as_html(nb):

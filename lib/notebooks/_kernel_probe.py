@@ -31,22 +31,29 @@ def main():
             timeout = step.get("timeout", 30)
             text, html, status, ename = [], [], None, None
             deadline = t0 + timeout + step.get("interrupt_after", 0)
+            quiet = None  # set once the cell's idle status has come
             while True:
                 left = deadline - time.time()
                 if left <= 0:
-                    status = "timeout"
+                    if quiet is None:
+                        status = "timeout"
                     break
                 try:
-                    m = kc.get_iopub_msg(timeout=left)
+                    m = kc.get_iopub_msg(timeout=left if quiet is None else min(left, quiet))
                 except Exception:
-                    status = "timeout"
+                    if quiet is None:
+                        status = "timeout"
                     break
                 if m["parent_header"].get("msg_id") != msg_id:
                     continue
                 t = m["msg_type"]
                 c = m["content"]
                 if t == "status" and c.get("execution_state") == "idle":
-                    break
+                    # the Deno kernel can send a cell's console output after its idle status (see
+                    # _execute.py): keep reading this cell's messages until none has come for 0.3 s
+                    deadline = min(deadline, time.time() + 2)
+                    quiet = 0.3
+                    continue
                 if t == "stream":
                     text.append(c.get("text", ""))
                 elif t in ("execute_result", "display_data"):
