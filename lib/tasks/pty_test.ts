@@ -16,7 +16,10 @@ const PROMPT = /Deno requests|Allow\?|\[y\/n/;
 /** `deno task <name> <args>` under a pseudo-terminal with stdin at end of file; the terminal's text. */
 async function _pty(cmd: string, seconds = 120): Promise<{ code: number; out: string }> {
   const r = await new Deno.Command("script", {
-    args: ["-qec", `timeout ${seconds} ${cmd}`, "/dev/null"],
+    // --foreground: without it timeout runs the command in a process group of its own, which is not the
+    // terminal's foreground group whenever script's shell does not exec timeout (dash as /bin/sh, e.g. with
+    // SHELL unset): Deno then cannot put the terminal in raw mode and stops before it prints a prompt
+    args: ["-qec", `timeout --foreground ${seconds} ${cmd}`, "/dev/null"],
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",
