@@ -115,7 +115,13 @@ async function _makeData(dir: string, peer: string, rows: number, trend: number)
   // the peer's generator, run with Node against Candlelab's own @duckdb/node-api install
   await Deno.copyFile(join(peer, "make_data.mjs"), join(dir, "make_data.mjs"));
   const nm = join(dir, "node_modules");
-  if (!await _exists(nm)) await Deno.symlink(resolve("node_modules"), nm);
+  // ln, not Deno.symlink: Deno 2.9.6 refuses a symlink under the path-scoped --allow-write of the task
+  if (!await _exists(nm)) {
+    const ln = await new Deno.Command("/usr/bin/ln", { args: ["-s", resolve("node_modules"), nm] }).output();
+    if (!ln.success) {
+      throw new Error(`cannot link ${nm} to node_modules: ${new TextDecoder().decode(ln.stderr)}`);
+    }
+  }
   const out = await new Deno.Command("node", {
     args: ["make_data.mjs", "--rows", String(rows), "--trend", String(trend), "--out", base],
     cwd: dir,
