@@ -4,7 +4,8 @@
  * redis-server (127.0.0.1, persistence off) — printing trials per minute and the overhead per trial beyond
  * the experiment itself (`wall x workers / trials - mean experiment seconds`, as a share of the latter; exact
  * for one worker, and for two it also counts the idle tail and the two processes contending for the cores),
- * and checking that all four record the same results bit for bit. Then no-op jobs through one Redis and the
+ * and checking that all four record the same results bit for bit. Local runs also print the workers' start-up
+ * (paid once per sweep; the queue's workers start before its clock) and the overhead share without it. Then no-op jobs through one Redis and the
  * sweep process's collector: jobs per second. One JSON line per measurement.
  *
  * Run: `deno task bench:sweep [--trials 24] [--noop-jobs 3000] [--skip-trials] [--skip-noop]`
@@ -16,6 +17,7 @@ import { join } from "node:path";
 import { Worker } from "bullmq";
 import { planSweep, type SweepPlan } from "../lib/sweeps/plan.ts";
 import { runSweep } from "../lib/sweeps/run.ts";
+import { workerCommand } from "../lib/sweeps/pool.ts";
 import { QUEUE_NAME, redisOptions, runQueue } from "../lib/sweeps/queue.ts";
 import type { TrialJob, TrialOutcome } from "../lib/sweeps/trial.ts";
 import {
@@ -46,6 +48,21 @@ function _uptime(): string {
   return new TextDecoder().decode(new Deno.Command("uptime").outputSync().stdout).trim();
 }
 
+/**
+ * Seconds a local pool worker takes to start (Deno, the modules, DuckDB's addon) and exit on a closed stdin:
+ * the fixed part of a local sweep's overhead (the queue's workers are started before its clock). Median of 3.
+ */
+async function _workerStartSeconds(root: string): Promise<number> {
+  const { cmd, args } = workerCommand();
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await new Deno.Command(cmd, { args, cwd: root, stdin: "null", stdout: "null", stderr: "null" }).output();
+    times.push((performance.now() - t0) / 1000);
+  }
+  return times.sort((a, b) => a - b)[1];
+}
+
 async function _trials(mode: "local" | "queue", workers: number, n: number): Promise<Map<string, string>> {
   const full = await planSweep(join(REPO, SWEEP), { projectRoot: REPO });
   const plan = { ...full, trials: full.trials.slice(0, n) };
@@ -65,10 +82,12 @@ async function _trials(mode: "local" | "queue", workers: number, n: number): Pro
         await waitFor(() => log.lines.some((l) => l.includes("ready")), 60_000, "a queue worker");
       }
     }
+    const start = mode === "local" ? await _workerStartSeconds(root) : 0;
     const load = _uptime();
     const s = await runSweep(plan, { workers, queue: url, projectRoot: root });
     const meanExp = s.experimentSeconds / s.recorded.length;
     const perTrialWall = (s.seconds * workers) / s.recorded.length;
+    const perTrialSteady = ((s.seconds - start) * workers) / s.recorded.length;
     console.log(JSON.stringify({
       stage: "sweep",
       mode,
@@ -80,6 +99,9 @@ async function _trials(mode: "local" | "queue", workers: number, n: number): Pro
       mean_experiment_seconds: +meanExp.toFixed(3),
       overhead_per_trial_seconds: +(perTrialWall - meanExp).toFixed(3),
       overhead_share: +((perTrialWall - meanExp) / meanExp).toFixed(4),
+      // local only: the workers' start-up, once per sweep, and the share left per trial without it
+      worker_start_seconds: +start.toFixed(3),
+      overhead_share_after_start: +((perTrialSteady - meanExp) / meanExp).toFixed(4),
       worker_side_seconds_per_trial: +((s.workerSeconds - s.experimentSeconds) / s.recorded.length).toFixed(
         3,
       ),

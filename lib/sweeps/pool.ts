@@ -1,7 +1,7 @@
 /**
- * The local pool: N worker processes (`lib/tasks/sweep_worker.ts --stdio`), each taking one trial at a time
- * over newline-delimited JSON on stdin/stdout and keeping its memo of datasets and feature tables across
- * trials. The sweep process (the caller) records each outcome as it arrives. A worker whose stdin closes
+ * The local pool: N worker processes (`lib/tasks/sweep_worker.ts --stdio`), each running one trial at a time
+ * (with the next one already sent while jobs remain) over newline-delimited JSON on stdin/stdout and keeping
+ * its memo of datasets and feature tables across trials. The sweep process (the caller) records each outcome as it arrives. A worker whose stdin closes
  * (the sweep process ended, even by SIGKILL) exits at once, so a killed sweep leaves no workers behind.
  *
  * @module
@@ -87,11 +87,23 @@ export async function runPool(jobs: TrialJob[], options: PoolOptions): Promise<v
     const writer = child.stdin.getWriter();
     const lines = readLines(child.stdout)[Symbol.asyncIterator]();
     const enc = new TextEncoder();
+    const inFlight: TrialJob[] = [];
+    const send = async (job: TrialJob) => {
+      inFlight.push(job);
+      await writer.write(enc.encode(JSON.stringify(job) + "\n"));
+    };
     try {
       while (failure === null) {
-        const job = queue.shift();
-        if (!job) break;
-        await writer.write(enc.encode(JSON.stringify(job) + "\n"));
+        if (inFlight.length === 0) {
+          const first = queue.shift();
+          if (!first) break;
+          await send(first);
+        }
+        // one job ahead: the worker reads it the moment it replies, instead of waiting while this process
+        // parses the reply (model + backtest) and writes back; only while more jobs wait than there are
+        // workers, so no worker sits on a job at the tail while another one idles
+        if (inFlight.length === 1 && queue.length >= n) await send(queue.shift()!);
+        const job = inFlight[0];
         let reply: WorkerReply | null = null;
         for (;;) {
           const next = await lines.next();
@@ -111,6 +123,7 @@ export async function runPool(jobs: TrialJob[], options: PoolOptions): Promise<v
             }) while running trial ${job.trialId}; see its error above and rerun the sweep (done trials are skipped)`,
           );
         }
+        inFlight.shift();
         if (!reply.ok) throw new CandlelabError(reply.error);
         const outcome = reply.outcome;
         // recorded one at a time, while this worker already runs its next trial
