@@ -29,34 +29,40 @@ export const ARGS = {
 } as const satisfies TaskArgsConfig;
 
 /**
- * Runs the task; returns the exit code. Lines go to `out`.
+ * Runs the task; returns the exit code. Report lines go to `out`, refusals of the arguments (exit 2) to `err`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { main } from "./data_check.ts";
  * const lines: string[] = [];
- * assert.equal(await main(["--asset"], (l) => lines.push(l)), 2);
- * assert.match(lines[0], /usage/);
+ * const refusals: string[] = [];
+ * assert.equal(await main(["--asset"], (l) => lines.push(l), (l) => refusals.push(l)), 2);
+ * assert.deepEqual(lines, []);
+ * assert.match(refusals[0], /usage/);
  * ```
  */
-export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
+export async function main(
+  args: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, err);
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (positionals.length === 0) {
-    out(`Cannot check data: no file, folder or glob given; ${_USAGE}`);
+    err(`Cannot check data: no file, folder or glob given; ${_USAGE}`);
     return 2;
   }
   const market = values.market === undefined
     ? undefined
     : ({ spot: "spot", perp: "perpetual", perpetual: "perpetual" } as const)[values.market as "spot"];
   if (values.market !== undefined && market === undefined) {
-    out(`Cannot check data: --market must be spot or perp, current value is ${values.market}; ${_USAGE}`);
+    err(`Cannot check data: --market must be spot or perp, current value is ${values.market}; ${_USAGE}`);
     return 2;
   }
   if (values.kind !== undefined && !["ohlcv", "funding", "mark"].includes(values.kind)) {
-    out(
+    err(
       `Cannot check data: --kind must be ohlcv, funding or mark, current value is ${values.kind}; ${_USAGE}`,
     );
     return 2;

@@ -34,5 +34,10 @@ Deno.test("data:check --asset describes a file named off the convention instead 
   );
   assert.equal(code, 0, lines.join("\n"));
   assert.match(lines.join("\n"), /1 of 1 files OK/);
-  assert.equal(await main(["x.parquet", "--market", "futures"], (l) => lines.push(l)), 2);
+  const refusals: string[] = [];
+  assert.equal(
+    await main(["x.parquet", "--market", "futures"], (l) => lines.push(l), (l) => refusals.push(l)),
+    2,
+  );
+  assert.match(refusals.join("\n"), /--market must be spot or perp, current value is futures/);
 });

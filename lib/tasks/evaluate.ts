@@ -27,22 +27,27 @@ export const ARGS = {
 } as const satisfies TaskArgsConfig;
 
 /**
- * Runs the task; returns the exit code. Lines go to `out`.
+ * Runs the task; returns the exit code. Report lines go to `out`, refusals of the arguments (exit 2) to `err`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { main } from "./evaluate.ts";
  * const lines: string[] = [];
- * assert.equal(await main(["configs/strategies/btc_spot_ema_cross_rsi.yaml"], (l) => lines.push(l)), 2);
+ * const push = (l: string) => lines.push(l);
+ * assert.equal(await main(["configs/strategies/btc_spot_ema_cross_rsi.yaml"], push, push), 2);
  * assert.match(lines[0], /--model/);
  * ```
  */
-export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
+export async function main(
+  args: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, err);
   if (!parsed) return 2;
   if (parsed.positionals.length !== 1 || !parsed.values.model) {
-    out(
+    err(
       `Cannot evaluate: expected one config file and --model <id>, got ${parsed.positionals.length} file(s) and ${
         parsed.values.model ? "a model" : "no --model"
       }; ${_USAGE}`,

@@ -29,7 +29,7 @@ export const ARGS = {
 } as const satisfies TaskArgsConfig;
 
 /**
- * Runs the task; returns the exit code. Lines go to `out`.
+ * Runs the task; returns the exit code. Report lines go to `out`, refusals of the arguments (exit 2) to `err`.
  *
  * @example
  * ```ts
@@ -39,17 +39,21 @@ export const ARGS = {
  * assert(code === 2);
  * ```
  */
-export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
+export async function main(
+  args: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, err);
   if (!parsed) return 2;
   if (parsed.positionals.length !== 1) {
-    out(`Cannot run an experiment: expected one config file, got ${parsed.positionals.length}; ${_USAGE}`);
+    err(`Cannot run an experiment: expected one config file, got ${parsed.positionals.length}; ${_USAGE}`);
     return 2;
   }
   const file = parsed.positionals[0];
   const config = await loadExperimentConfig(file, parsed.values.set ?? []);
   if (parsed.values["open-holdout"] && !config.holdout) { // issue #13
-    out(
+    err(
       `Cannot open the hold-out: ${file} has no holdout section; add holdout: { start: "2024-01-01" } ` +
         `(or --set holdout.start=...) or drop --open-holdout`,
     );

@@ -31,16 +31,20 @@ export const ARGS = {
  * assert.equal(await main([], () => {}), 2);
  * ```
  */
-export async function main(args: string[], out: (line: string) => void = console.log): Promise<number> {
-  const parsed = parseTaskArgs(args, ARGS, _USAGE, out);
+export async function main(
+  args: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
+  const parsed = parseTaskArgs(args, ARGS, _USAGE, err);
   if (!parsed) return 2;
   if (parsed.positionals.length !== 1) {
-    out(`Cannot run a sweep: expected one sweep file, got ${parsed.positionals.length}; ${_USAGE}`);
+    err(`Cannot run a sweep: expected one sweep file, got ${parsed.positionals.length}; ${_USAGE}`);
     return 2;
   }
   const workers = parsed.values.workers === undefined ? undefined : Number(parsed.values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
-    out(
+    err(
       `Cannot run a sweep: --workers must be a positive integer, current value is ${parsed.values.workers}`,
     );
     return 2;
