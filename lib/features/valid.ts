@@ -63,9 +63,6 @@ export function selectValidRows(
   return { mask, index, kept, droppedWarmup: first, droppedInvalid: n - first - kept };
 }
 
-/** Rows of a column by index (a view when contiguous, else a copy): the one in lib/series/rows.ts. */
-export { takeRows } from "../series/rows.ts";
-
 /** Why the rows of a dataset were not modelled, per cause (issue #11, ADR-028). */
 export interface RowAccounting {
   total: number;

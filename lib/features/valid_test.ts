@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { selectValidRows, takeRows } from "./valid.ts";
+import { selectValidRows } from "./valid.ts";
+import { takeRows } from "../series/rows.ts";
 
 const cell = fc.oneof(
   { weight: 12, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },

@@ -22,7 +22,8 @@ export const ARGS = {
 } as const satisfies TaskArgsConfig;
 
 /**
- * Runs the task; returns the exit code (1 when a trial failed). Lines go to `out`.
+ * Runs the task; returns the exit code (1 when a trial failed). Report lines go to `out`, refusals of the
+ * arguments (exit 2) to `err`.
  *
  * @example
  * ```ts

@@ -13,10 +13,9 @@ import {
   featureSetLookback,
   type RowSelection,
   selectValidRows,
-  takeRows,
 } from "../../features/mod.ts";
 import { float64Column } from "../../series/columns.ts";
-import { gatherRows } from "../../series/rows.ts";
+import { gatherRows, takeRows } from "../../series/rows.ts";
 import { type ClassBalance, classBalance, computeLabels, type Labels } from "../../labels/mod.ts";
 import type { FeatureMatrix } from "../../models/estimator.ts";
 import { CandlelabError } from "../../util/errors.ts";
