@@ -9,17 +9,26 @@
  *
  * @module
  */
-import type { BinnedData } from "./binning.ts";
+import { type BinnedData, binRows, computeBinEdges } from "./binning.ts";
 import {
   addBinnedTreeOutput,
   type BoostingTreeParams,
-  BoostingWorkspace,
+  candidateSlots,
   growTrees,
-  type RowSet,
-  rowSet,
+  layTreeMemory,
+  type RowSetPtr,
   type SplitExchange,
   TreeGrowth,
+  type TreeMemory,
+  treeMemoryBytes,
 } from "./boosting_tree.ts";
+import {
+  FEATURE_HIST_BYTES,
+  histKernels,
+  kernelMemory,
+  type Quantisation,
+  quantisation,
+} from "./hist_kernels.ts";
 import type { FlatTree } from "./tree.ts";
 import { createRng, deriveSeed } from "./rng.ts";
 
@@ -43,12 +52,20 @@ export interface BoostingValidation {
   loss: Float64Array;
 }
 
-/** Everything the threads of one fit share. */
+/**
+ * Everything the threads of one fit share. Every array lives in `memory` (a shared WebAssembly memory the
+ * kernels of `hist_kernels.ts` run on), so the job can be posted to workers without copies.
+ */
 export interface BoostingJob {
+  memory: WebAssembly.Memory;
   data: BinnedData;
-  /** k x n gradients and hessians (class-major) and n x k raw scores; filled by the loop. */
+  /** Per class, the pointer to its n quantised gradient pairs (indexed by row; filled by the loop). */
+  q: number[];
+  quant: Quantisation;
+  /** k x n gradients and hessians (class-major), quantised into `q` each round. */
   grad: Float64Array;
   hess: Float64Array;
+  /** n x k raw scores; filled by the loop. */
   raw: Float64Array;
   init: Float64Array;
   val: BoostingValidation | null;
@@ -59,11 +76,142 @@ export interface BoostingJob {
   sync: Int32Array;
   /** Left counts per class and thread (k x nThreads Int32, shared). */
   counts: Int32Array;
-  /**
-   * With several threads: per class, memory (shared) for the two row sets of its tree (`rowSet(n, buf)`,
-   * 20 * n bytes each), set 2c and 2c + 1; null with one thread (it keeps its own from fit to fit).
-   */
-  rowSets: ArrayBufferLike[] | null;
+  /** Per thread, per class: where the thread keeps that class tree's things. */
+  trees: TreeMemory[][];
+}
+
+/** What a job is made of: the rows' bins and labels, weights, and the loop's parameters. */
+export interface BoostingJobInput {
+  /** Feature columns (the first `nRows - nVal` rows fit, the last `nVal` validate). */
+  columns: readonly Float64Array[];
+  y: Int32Array;
+  rowWeight: Float64Array;
+  nVal: number;
+  nClasses: number;
+  nThreads: number;
+  maxBins: number;
+  binSampleRows: number;
+  /** The initial raw scores per class. */
+  init: ArrayLike<number>;
+  params: BoostingLoopParams;
+}
+
+/**
+ * Bins the rows and lays out one fit's shared memory (see {@link BoostingJob}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createBoostingJob, runBoosting } from "./boosting_engine.ts";
+ * const x = Float64Array.from({ length: 40 }, (_, i) => i), y = Int32Array.from(x, (v) => (v < 20 ? 0 : 1));
+ * const job = createBoostingJob({ columns: [x], y, rowWeight: new Float64Array(40).fill(1), nVal: 0,
+ *   nClasses: 2, nThreads: 1, maxBins: 255, binSampleRows: 100, init: [0, 0],
+ *   params: { nRounds: 3, rowFraction: 1, featureFraction: 1, seed: 0, patience: 0, maxDepth: 2, maxLeaves: 3,
+ *     minSamplesLeaf: 1, minHessian: 0, l2: 1, learningRate: 0.5 } });
+ * const out = runBoosting(job, 0);
+ * assert(out.trees.length === 6 && out.trees[0].feature[0] === 0 && out.trees[0].thresholdBin[0] === 19);
+ * ```
+ */
+export function createBoostingJob(input: BoostingJobInput): BoostingJob {
+  const { columns, y, rowWeight, nVal, nThreads: N, params: p } = input;
+  const K = input.nClasses, F = columns.length, n = y.length - nVal;
+  const stride = Math.ceil((F + 1) / 4) * 4;
+  const maxLocal = Math.ceil(F / N), slotBytes = Math.max(1, maxLocal) * FEATURE_HIST_BYTES;
+  const slots = Math.max(4, Math.min(p.maxLeaves + 2, Math.floor((32 << 20) / slotBytes)));
+  const a = (b: number) => Math.ceil(b / 64) * 64;
+  const treeBytes = treeMemoryBytes(n, F, slots, slotBytes);
+  const sizes = {
+    rows: a(n * stride),
+    cols: a(n * F),
+    weight: a(8 * n),
+    raw: a(8 * K * n),
+    grad: 2 * a(8 * K * n),
+    q: K * a(16 * n),
+    sets: 2 * K * (a(4 * n) + a(16 * n)),
+    cand: a(8 * candidateSlots(N, K)),
+    trees: N * K * treeBytes,
+    val: nVal > 0 ? a(nVal * stride) + a(8 * nVal) + a(8 * K * nVal) + a(8 * nVal) : 0,
+  };
+  const memory = kernelMemory(Object.values(sizes).reduce((s, v) => s + v, 0));
+  const buf = memory.buffer;
+  let at = 0;
+  const take = (bytes: number) => {
+    const o = at;
+    at += a(bytes);
+    return o;
+  };
+  const u8 = (len: number) => new Uint8Array(buf, take(len), len);
+  const f64 = (len: number) => new Float64Array(buf, take(8 * len), len);
+  let maxWeight = 0;
+  for (let i = 0; i < n; i++) {
+    const w = rowWeight[i];
+    if (!(w >= 0 && Number.isFinite(w))) {
+      throw new Error(`boosting: row weight ${i} is ${w}; weights must be finite and >= 0`);
+    }
+    if (w > maxWeight) maxWeight = w;
+  }
+  const fitCols = columns.map((c) => c.subarray(0, n));
+  const edges = computeBinEdges(fitCols, input.maxBins, input.binSampleRows, deriveSeed(p.seed, 0x5eed));
+  const rows = u8(n * stride);
+  binRows(fitCols, edges, stride, rows);
+  for (let i = 0; i < n; i++) rows[i * stride + F] = y[i];
+  const cols = u8(n * F);
+  for (let f = 0; f < F; f++) {
+    const o = f * n;
+    for (let i = 0; i < n; i++) cols[o + i] = rows[i * stride + f];
+  }
+  const weight = f64(n);
+  weight.set(rowWeight.subarray(0, n));
+  const data: BinnedData = {
+    rows,
+    stride,
+    nRows: n,
+    nFeatures: F,
+    nClasses: K,
+    nBins: Int32Array.from(edges, (e) => e.length + 1),
+    edges,
+    rowWeight: weight,
+    cols,
+  };
+  const raw = f64(K * n), grad = f64(K * n), hess = f64(K * n);
+  const q = Array.from({ length: K }, () => take(16 * n));
+  const sets = Array.from({ length: K }, (): [RowSetPtr, RowSetPtr] => [
+    { idx: take(4 * n), pairs: take(16 * n) },
+    { idx: take(4 * n), pairs: take(16 * n) },
+  ]);
+  const cand = f64(candidateSlots(N, K));
+  const trees = Array.from(
+    { length: N },
+    () =>
+      Array.from({ length: K }, (_, c) => layTreeMemory(take(treeBytes), sets[c], n, F, slots, slotBytes)),
+  );
+  let val: BoostingValidation | null = null;
+  if (nVal > 0) {
+    const vrows = u8(nVal * stride);
+    binRows(columns.map((c) => c.subarray(n, n + nVal)), edges, stride, vrows);
+    for (let i = 0; i < nVal; i++) vrows[i * stride + F] = y[n + i];
+    const vw = f64(nVal);
+    vw.set(rowWeight.subarray(n, n + nVal));
+    val = { rows: vrows, nRows: nVal, weight: vw, raw: f64(K * nVal), loss: f64(nVal) };
+  }
+  const shared = (bytes: number) => N > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  return {
+    memory,
+    data,
+    q,
+    quant: quantisation(n, maxWeight),
+    grad,
+    hess,
+    raw,
+    init: Float64Array.from(input.init),
+    val,
+    params: p,
+    nThreads: N,
+    cand,
+    sync: new Int32Array(shared(16)),
+    counts: new Int32Array(shared(4 * K * N)),
+    trees,
+  };
 }
 
 /** What thread 0 reports. */
@@ -121,17 +269,14 @@ export function abortJob(sync: Int32Array): void {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { binTrainingData } from "./binning.ts";
- * import { candidateSlots } from "./boosting_tree.ts";
- * import { runBoosting } from "./boosting_engine.ts";
- * const x = Float64Array.from({ length: 40 }, (_, i) => i), y = Int32Array.from(x, (v) => (v < 20 ? 0 : 1));
- * const data = binTrainingData([x], y, new Float64Array(40).fill(1), 2, { maxBins: 255, binSampleRows: 100, seed: 0 }, false);
- * const out = runBoosting({ data, grad: new Float64Array(80), hess: new Float64Array(80), raw: new Float64Array(80),
- *   init: new Float64Array(2), val: null, nThreads: 1, cand: new Float64Array(candidateSlots(1, 2)), sync: new Int32Array(4),
- *   counts: new Int32Array(2), rowSets: null,
- *   params: { nRounds: 3, rowFraction: 1, featureFraction: 1, seed: 0, patience: 0, maxDepth: 2, maxLeaves: 3,
- *     minSamplesLeaf: 1, minHessian: 0, l2: 1, learningRate: 0.5 } }, 0);
- * assert(out.trees.length === 6 && out.trees[0].feature[0] === 0);
+ * import { createBoostingJob, runBoosting } from "./boosting_engine.ts";
+ * const x = Float64Array.from({ length: 60 }, (_, i) => i % 30), y = Int32Array.from(x, (v) => (v < 10 ? 0 : v < 20 ? 1 : 2));
+ * const params = { nRounds: 4, rowFraction: 1, featureFraction: 1, seed: 0, patience: 0, maxDepth: 2, maxLeaves: 3,
+ *   minSamplesLeaf: 1, minHessian: 0, l2: 1, learningRate: 0.5 };
+ * const out = runBoosting(createBoostingJob({ columns: [x], y, rowWeight: new Float64Array(60).fill(1), nVal: 0,
+ *   nClasses: 3, nThreads: 1, maxBins: 255, binSampleRows: 100, init: [0, 0, 0], params }), 0);
+ * assert(out.trees.length === 12 && out.roundsKept === 4);
+ * assert(out.trees[0].value[out.trees[0].left[0]] > 0); // class 0 scores up on its rows
  * ```
  */
 export function runBoosting(
@@ -139,7 +284,7 @@ export function runBoosting(
   thread: number,
   onRound?: (r: number) => void,
 ): BoostingOutcome {
-  const { data, grad, hess, raw, init, val, params: p, nThreads } = job;
+  const { data, raw, init, val, params: p, nThreads, quant } = job;
   const K = data.nClasses, n = data.nRows, F = data.nFeatures, stride = data.stride;
   const { rows, rowWeight } = data;
   const barrier = nThreads > 1 ? makeBarrier(job.sync, nThreads) : () => {};
@@ -152,11 +297,11 @@ export function runBoosting(
     bank: 0,
     counts: job.counts,
   };
-  const sets = (c: number): [RowSet, RowSet] | null =>
-    job.rowSets ? [rowSet(n, job.rowSets[2 * c]), rowSet(n, job.rowSets[2 * c + 1])] : null;
-  const growths = Array.from({ length: K }, (_, c) => new TreeGrowth(data, p, _workspace(c), ex, c, sets(c)));
-  const grads = growths.map((_, c) => grad.subarray(c * n, (c + 1) * n));
-  const hesses = growths.map((_, c) => hess.subarray(c * n, (c + 1) * n));
+  const kernels = histKernels(job.memory), buffer = job.memory.buffer;
+  const growths = Array.from(
+    { length: K },
+    (_, c) => new TreeGrowth(data, p, kernels, job.trees[thread][c], buffer, quant, ex, c),
+  );
   const lo = Math.floor((thread * n) / nThreads), hi = Math.floor(((thread + 1) * n) / nThreads);
   const nv = val?.nRows ?? 0;
   const vlo = Math.floor((thread * nv) / nThreads), vhi = Math.floor(((thread + 1) * nv) / nThreads);
@@ -177,7 +322,14 @@ export function runBoosting(
     if (nSample < n) {
       for (let c = 0; c < last.length; c++) addBinnedTreeOutput(last[c], rows, stride, lo, hi, raw, K, c);
     }
-    if (r < p.nRounds) _gradients(raw, rows, stride, F, rowWeight, lo, hi, K, n, grad, hess, prob);
+    if (r < p.nRounds) {
+      _gradients(raw, rows, stride, F, rowWeight, lo, hi, K, n, job.grad, job.hess, prob);
+      const { grad, hess } = job;
+      for (let c = 0; c < K; c++) {
+        const g = grad.byteOffset + 8 * c * n, h = hess.byteOffset + 8 * c * n;
+        kernels.quantise(job.q[c], g, h, lo, hi, quant.qg, quant.qh, quant.cb);
+      }
+    }
     if (val) {
       for (let c = 0; c < last.length; c++) {
         addBinnedTreeOutput(last[c], val.rows, stride, vlo, vhi, val.raw, K, c);
@@ -198,7 +350,7 @@ export function runBoosting(
     // 2. The round's class trees, grown by every thread together.
     const sample = nSample >= n ? null : _sampleRows(deriveSeed(p.seed, 2 * r), n, nSample);
     const feats = growths.map((_, c) => _sampleFeatures(deriveSeed(p.seed, 2 * (r * K + c) + 1), F, nFeat));
-    trees.push(...growTrees(growths, sample, sample?.length ?? n, grads, hesses, feats));
+    trees.push(...growTrees(growths, sample, sample?.length ?? n, job.q, feats));
     if (nSample >= n && (val !== null || r + 1 < p.nRounds)) {
       // Every row is in the trees' partitions: add the leaf scores from there (the gradients of the next
       // round read them after a barrier).
@@ -221,12 +373,7 @@ export function runBoosting(
   return { trees: trees.slice(0, roundsKept * K), gain: kept, roundsRun, roundsKept, validationLoss: losses };
 }
 
-/** Workspaces per class kept by the thread from fit to fit (fresh memory is slow to touch). */
-const _ws: BoostingWorkspace[] = [];
-function _workspace(c: number): BoostingWorkspace {
-  return _ws[c] ??= new BoostingWorkspace();
-}
-
+/** Softmax gradients and hessians of rows [lo, hi) into `grad` / `hess` (class-major, k x n). */
 function _gradients(
   raw: Float64Array,
   rows: Uint8Array,

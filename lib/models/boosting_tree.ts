@@ -1,21 +1,29 @@
 /**
- * Grows one regression tree of the gradient-boosted ensemble on binned rows, from per-row gradients and
- * hessians, best-first (the leaf with the largest gain splits next) up to `maxLeaves` leaves and
- * `maxDepth` levels. Rows are kept as a partition of row indices carrying each row's gradient and hessian
- * (`RowSet`: a split moves 20 bytes a row; histogram passes read gradients and hessians in order); the larger
- * child's histograms are the parent's minus the smaller child's.
+ * Grows one regression tree of the gradient-boosted ensemble on binned rows, from per-row quantised gradient
+ * pairs (`hist_kernels.ts`), best-first (the leaf with the largest gain splits next) up to `maxLeaves` leaves
+ * and `maxDepth` levels. Rows are kept as a partition of row indices carrying each row's pair (a split moves
+ * 20 bytes a row; histogram passes read the pairs in order); the larger child's histograms are the parent's
+ * minus the smaller child's. Histograms, the partition and the split scan run as WebAssembly on the fit's
+ * shared memory.
  *
  * Several threads can grow the same tree together: each builds the histograms of its own block of features
  * (`SplitExchange`), publishes its best split per new leaf, and after a barrier every thread picks the same
  * winner (the larger gain; on a tie the lower feature, exactly as one thread scanning every feature does).
  * The threads share the partition: each partitions its chunk of the winning leaf's rows, and after a barrier
- * moves it to where one thread partitioning all the rows would have put it. A feature's histogram is always
- * summed in the same row order, so 1, 2 or N threads grow bit-identical trees.
+ * moves it to where one thread partitioning all the rows would have put it. Histogram bins are integer sums,
+ * so they do not depend on the order rows are added in: 1, 2 or N threads grow bit-identical trees.
  *
  * @module
  */
 import type { BinnedData } from "./binning.ts";
 import type { FlatTree } from "./tree.ts";
+import {
+  FEATURE_HIST_BYTES,
+  FILL_MAX_FEATURES,
+  FILL_SCRATCH_BYTES,
+  type HistKernels,
+  type Quantisation,
+} from "./hist_kernels.ts";
 
 /** Parameters of one boosting tree. */
 export interface BoostingTreeParams {
@@ -33,7 +41,7 @@ export interface SplitExchange {
   thread: number;
   /** Trees grown side by side (each publishes in its own group of slots). */
   groups: number;
-  /** Candidate slots, `candidateSlots(nThreads, groups)` numbers, shared by the threads. */
+  /** Candidate slots, `candidateSlots(nThreads, groups)` numbers in the fit's memory, shared by the threads. */
   cand: Float64Array;
   /** Returns when every thread has called it (throws if another thread failed). */
   barrier: () => void;
@@ -54,36 +62,67 @@ export function candidateSlots(nThreads: number, groups = 1): number {
   return nThreads * 2 * groups * 2 * _CAND;
 }
 
-/** A one-thread exchange for one tree. */
-export function soloExchange(): SplitExchange {
-  return {
-    nThreads: 1,
-    thread: 0,
-    groups: 1,
-    cand: new Float64Array(candidateSlots(1)),
-    barrier: () => {},
-    bank: 0,
-    counts: new Int32Array(1),
-  };
+const _CAND = 6; // gain, feature, bin, gl, hl (quantised units), rows going left
+
+/** A row set in the fit's memory: `idx` (Int32 row indices) and `pairs` (16-byte quantised pairs). */
+export interface RowSetPtr {
+  idx: number;
+  pairs: number;
 }
 
-const _NB = 256;
-/** A histogram: per feature and bin, gradient and hessian sums at `gh[2 * (f * 256 + bin)]` and `+ 1`, and
- * the row count at `cnt[f * 256 + bin]` (two numbers per bin, not three, keep the hot loop's memory small). */
-interface _Hist {
-  gh: Float64Array;
-  cnt: Int32Array;
+/**
+ * Where one thread keeps one class tree's things in the fit's memory: the two row sets of the tree (shared by
+ * the threads), and this thread's histogram slots, feature lists and scratch.
+ */
+export interface TreeMemory {
+  /** The partition (positions hold rows) and the scratch set a split partitions into. */
+  sets: [RowSetPtr, RowSetPtr];
+  /** `slots` histograms of `slotBytes` each from `hist`. */
+  hist: number;
+  slots: number;
+  slotBytes: number;
+  /** Int32 lists: byte offsets of the local features in a row, and their bin counts (room for all). */
+  offs: number;
+  nbins: number;
+  /** Int32 sample of row indices (room for every row), 24 bytes of scratch, and `fill`'s scratch. */
+  sample: number;
+  scratch: number;
+  gather: number;
 }
-const _CAND = 6; // gain, feature, bin, gl, hl, rows going left
+
+/** Bytes of one thread's {@link TreeMemory} scratch besides the shared row sets. */
+export function treeMemoryBytes(nRows: number, nFeatures: number, slots: number, slotBytes: number): number {
+  return _align(slots * slotBytes) + 2 * _align(4 * nFeatures) + _align(4 * nRows) + 64 + FILL_SCRATCH_BYTES;
+}
+
+/** Lays out a {@link TreeMemory} from `at` (bytes as {@link treeMemoryBytes}). */
+export function layTreeMemory(
+  at: number,
+  sets: [RowSetPtr, RowSetPtr],
+  nRows: number,
+  nFeatures: number,
+  slots: number,
+  slotBytes: number,
+): TreeMemory {
+  const hist = at, offs = hist + _align(slots * slotBytes), nbins = offs + _align(4 * nFeatures);
+  const sample = nbins + _align(4 * nFeatures), scratch = sample + _align(4 * nRows), gather = scratch + 64;
+  return { sets, hist, slots, slotBytes, offs, nbins, sample, scratch, gather };
+}
+
+function _align(b: number): number {
+  return Math.ceil(b / 64) * 64;
+}
 
 interface _Leaf {
   id: number;
   lo: number;
   hi: number;
   depth: number;
+  /** Gradient and hessian sums in quantised units (exact integers). */
   g: number;
   h: number;
-  hist: _Hist | null;
+  /** Histogram pointer, or -1. */
+  hist: number;
   gain: number;
   /** Global feature id of the best split, -1 when the leaf does not split. */
   f: number;
@@ -95,75 +134,16 @@ interface _Leaf {
 }
 
 /**
- * Rows of the partition, position by position: the row index and the row's gradient and hessian (carried
- * along by every split, so histogram passes read them in order instead of one cache line per row).
- */
-export interface RowSet {
-  idx: Int32Array;
-  g: Float64Array;
-  h: Float64Array;
-}
-
-/** A row set of `n` rows, in `buf` (e.g. shared memory, at least `20 * n` bytes) or in fresh memory. */
-export function rowSet(n: number, buf?: ArrayBufferLike): RowSet {
-  if (buf) {
-    return {
-      g: new Float64Array(buf, 0, n),
-      h: new Float64Array(buf, 8 * n, n),
-      idx: new Int32Array(buf, 16 * n, n),
-    };
-  }
-  return { idx: new Int32Array(n), g: new Float64Array(n), h: new Float64Array(n) };
-}
-
-/**
- * Per-thread, per-tree scratch memory kept from tree to tree (and fit to fit): the row partition (for one
- * thread; threads growing a tree together share theirs) and its scratch set, and histogram buffers.
- */
-export class BoostingWorkspace {
-  sets: [RowSet, RowSet] = [rowSet(0), rowSet(0)];
-  #free: _Hist[] = [];
-  #bins = 0;
-
-  /** Makes room for histograms of `nFeatures` features, and for `n` rows in `sets` unless `rowSets` is false. */
-  ensure(n: number, nFeatures: number, rowSets = true): void {
-    if (rowSets && this.sets[0].idx.length < n) this.sets = [rowSet(n), rowSet(n)];
-    const bins = Math.max(1, nFeatures) * _NB;
-    if (bins > this.#bins) this.#bins = bins, this.#free = [];
-  }
-
-  /** A histogram whose first `bins` bins (features x 256) are zero. */
-  take(bins: number): _Hist {
-    let h = this.#free.pop();
-    if (h === undefined) {
-      const buf = new ArrayBuffer(this.#bins * 20);
-      h = {
-        gh: new Float64Array(buf, 0, 2 * this.#bins),
-        cnt: new Int32Array(buf, 16 * this.#bins, this.#bins),
-      };
-    }
-    h.gh.fill(0, 0, 2 * bins);
-    h.cnt.fill(0, 0, bins);
-    return h;
-  }
-
-  give(h: _Hist): void {
-    if (h.cnt.length === this.#bins) this.#free.push(h);
-  }
-}
-
-/**
  * One tree grown step by step, so that several trees (the classes of a round) can share each barrier:
- * `start` (rows, gradients, features), `fillRoot`, `publishRoot`, barrier, `combineRoot`, then
+ * `start` (rows, gradient pairs, features), barrier, `fillRoot`, `publishRoot`, barrier, `combineRoot`, then
  * `splitNext` / barrier / `publishSplit` / barrier / `combineSplit` while `splitNext` returns true, then
  * `finish`.
  */
 export class TreeGrowth {
   readonly gain: Float64Array;
-  /** This thread's features of the tree (ascending) and the root's rows (`idx[0..m)`), set by `start`. */
+  /** This thread's features of the tree (ascending) and the root's rows (positions [0, m)), set by `start`. */
   local = new Int32Array(0);
   m = 0;
-  rootHist: _Hist | null = null;
   #leaves: _Leaf[] = [];
   #nLeaves = 1;
   #pending: _Leaf[] = [];
@@ -173,104 +153,124 @@ export class TreeGrowth {
   #left: number[] = [];
   #right: number[] = [];
   #value: number[] = [];
-  #bins = 0;
-  #sets: [RowSet, RowSet] | null;
-  /** The binned rows as 4-byte words. */
-  #rows32: Uint32Array;
-  #sample: Int32Array | null = null;
-  #grad: Float64Array = new Float64Array(0);
-  #hess: Float64Array = new Float64Array(0);
+  #free: number[] = [];
+  #histBytes = 0;
+  #rootHist = -1;
+  #contiguous = false;
   /** The leaves of the last finished tree (their row ranges in the partition). */
   #done: _Leaf[] = [];
   /** The leaf being split (between `splitNext` and `publishSplit`). */
   #cur: _Leaf | null = null;
+  readonly #u8: Uint8Array;
+  readonly #f64: Float64Array;
+  readonly #i32: Int32Array;
+  readonly #ig: number;
+  readonly #ih: number;
 
   constructor(
     readonly data: BinnedData,
     readonly p: BoostingTreeParams,
-    readonly ws: BoostingWorkspace,
+    readonly k: HistKernels,
+    readonly mem: TreeMemory,
+    readonly buffer: ArrayBufferLike,
+    readonly quant: Quantisation,
     readonly ex: SplitExchange,
     /** This tree's group of candidate slots. */
     readonly group = 0,
-    /** The rows' partition and scratch set shared by the threads growing the tree (one thread: none). */
-    sets: [RowSet, RowSet] | null = null,
   ) {
-    this.#sets = sets;
-    const { rows, stride } = data;
-    if (stride % 4 !== 0) {
-      throw new Error(`boosting: the binned rows' stride must be a multiple of 4, got ${stride}`);
+    if (data.stride % 4 !== 0) {
+      throw new Error(`boosting: the binned rows' stride must be a multiple of 4, got ${data.stride}`);
     }
-    this.#rows32 = rows.byteOffset % 4 === 0
-      ? new Uint32Array(rows.buffer, rows.byteOffset, rows.length >> 2)
-      : new Uint32Array(rows.slice().buffer, 0, rows.length >> 2);
+    this.#u8 = new Uint8Array(buffer);
+    this.#f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
+    this.#i32 = new Int32Array(buffer, 0, buffer.byteLength >> 2);
+    this.#ig = 1 / quant.qg, this.#ih = 1 / quant.qh;
     this.gain = new Float64Array(data.nFeatures);
   }
 
   /**
-   * Takes the rows (`sample[s]`, or `s` when `sample` is null, for s < m) and the gradients and hessians
-   * (indexed by row), sums them, and picks this thread's features of `feats`. The root
-   * histogram (`rootHist`) is zero: fill it with `fillRoot()`.
+   * Takes the rows (`sample[s]`, or `s` when `sample` is null, for s < m) and the class's quantised pairs
+   * (pointer `q`, indexed by row), fills this thread's share of the partition, sums the pairs, and picks this
+   * thread's features of `feats`. Then a barrier, then `fillRoot()`.
    */
-  start(
-    sample: Int32Array | null,
-    m: number,
-    grad: Float64Array,
-    hess: Float64Array,
-    feats: Int32Array,
-  ): void {
-    const { data, ex, ws } = this;
+  start(sample: Int32Array | null, m: number, q: number, feats: Int32Array): void {
+    const { data, ex, mem, k } = this;
     const F = data.nFeatures;
     const fLo = Math.floor((ex.thread * F) / ex.nThreads),
       fHi = Math.floor(((ex.thread + 1) * F) / ex.nThreads);
     let nLocal = 0;
     for (let b = 0; b < feats.length; b++) if (feats[b] >= fLo && feats[b] < fHi) nLocal++;
     const local = new Int32Array(nLocal);
-    for (let b = 0, k = 0; b < feats.length; b++) {
-      if (feats[b] >= fLo && feats[b] < fHi) local[k++] = feats[b];
+    for (let b = 0, j = 0; b < feats.length; b++) {
+      if (feats[b] >= fLo && feats[b] < fHi) local[j++] = feats[b];
     }
     this.local = local;
-    this.#bins = nLocal * _NB;
-    ws.ensure(data.nRows, fHi - fLo, this.#sets === null);
-    // This thread's share of the row set (the first split reads it after the root's barrier).
-    const { idx, g, h } = this.#rows()[0], N = ex.nThreads;
-    const s1 = Math.floor(((ex.thread + 1) * m) / N);
-    for (let s = Math.floor((ex.thread * m) / N); s < s1; s++) {
-      const i = sample === null ? s : sample[s];
-      idx[s] = i, g[s] = grad[i], h[s] = hess[i];
+    this.#contiguous = nLocal <= FILL_MAX_FEATURES &&
+      (nLocal === 0 || local[nLocal - 1] - local[0] === nLocal - 1);
+    const i32 = this.#i32;
+    for (let b = 0; b < nLocal; b++) {
+      i32[(mem.offs >> 2) + b] = local[b];
+      i32[(mem.nbins >> 2) + b] = data.nBins[local[b]];
     }
-    let G = 0, H = 0;
-    for (let s = 0; s < m; s++) {
-      const i = sample === null ? s : sample[s];
-      G += grad[i];
-      H += hess[i];
+    this.#histBytes = nLocal * FEATURE_HIST_BYTES;
+    if (this.#histBytes > mem.slotBytes) {
+      throw new Error(
+        `boosting: ${nLocal} features need ${this.#histBytes} bytes a histogram, have ${mem.slotBytes}`,
+      );
     }
-    this.#sample = sample, this.#grad = grad, this.#hess = hess;
+    if (this.#free.length === 0 && this.#leaves.length === 0) {
+      for (let s = mem.slots - 1; s >= 0; s--) this.#free.push(mem.hist + s * mem.slotBytes);
+    }
+    let samplePtr = 0;
+    if (sample !== null) {
+      samplePtr = mem.sample;
+      i32.set(sample.subarray(0, m), samplePtr >> 2);
+    }
+    const [rows] = mem.sets, N = ex.nThreads;
+    k.gather(
+      rows.idx,
+      rows.pairs,
+      q,
+      samplePtr,
+      Math.floor((ex.thread * m) / N),
+      Math.floor(((ex.thread + 1) * m) / N),
+    );
+    k.total(q, samplePtr, m, this.quant.cb, mem.scratch);
+    const o = mem.scratch >> 3, G = this.#f64[o], H = this.#f64[o + 1];
     this.m = m;
     this.gain.fill(0);
     this.#feature = [], this.#threshold = [], this.#thresholdBin = [], this.#left = [], this.#right = [];
     this.#value = [];
-    this.rootHist = ws.take(this.#bins);
-    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.rootHist)];
+    this.#rootHist = this.#take();
+    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.#rootHist)];
     this.#nLeaves = 1;
   }
 
-  /** Fills the root histogram (reads the rows and gradients by row index, not the row set). */
+  /** Fills the root histogram from the partition (after the barrier that follows every thread's `start`). */
   fillRoot(): void {
-    const { data } = this;
-    _fillRootHist(
-      this.rootHist!,
-      data.rows,
-      data.stride,
-      this.#sample,
-      this.m,
-      this.#grad,
-      this.#hess,
-      this.local,
-    );
+    this.#fill(this.#rootHist, this.mem.sets[0], 0, this.m);
   }
 
-  #rows(): [RowSet, RowSet] {
-    return this.#sets ?? this.ws.sets;
+  /** Adds positions [lo, hi) of `set` into `hist` (this thread's features). */
+  #fill(hist: number, set: RowSetPtr, lo: number, hi: number): void {
+    const { data, mem, local } = this, nf = local.length;
+    if (nf === 0 || hi <= lo) return;
+    if (this.#contiguous) {
+      this.k.fill(
+        hist,
+        data.rows.byteOffset,
+        data.stride,
+        set.idx,
+        set.pairs,
+        lo,
+        hi,
+        local[0],
+        nf,
+        mem.gather,
+      );
+    } else {
+      this.k.fill_list(hist, data.rows.byteOffset, data.stride, set.idx, set.pairs, lo, hi, mem.offs, nf);
+    }
   }
 
   publishRoot(): void {
@@ -293,28 +293,40 @@ export class TreeGrowth {
     this.#pending = [], this.#cur = null;
     if (this.#nLeaves >= p.maxLeaves) return false;
     let bi = -1;
-    for (let k = 0; k < leaves.length; k++) {
-      if (leaves[k].f >= 0 && (bi < 0 || leaves[k].gain > leaves[bi].gain)) bi = k;
+    for (let j = 0; j < leaves.length; j++) {
+      if (leaves[j].f >= 0 && (bi < 0 || leaves[j].gain > leaves[bi].gain)) bi = j;
     }
     if (bi < 0) return false;
     const L = leaves[bi];
     leaves.splice(bi, 1);
     this.#cur = L;
-    const [rows, tmp] = this.#rows(), N = ex.nThreads, len = L.hi - L.lo, f = L.f;
+    const [rows, tmp] = this.mem.sets, N = ex.nThreads, len = L.hi - L.lo, f = L.f;
     const c0 = L.lo + Math.floor((ex.thread * len) / N), c1 = L.lo + Math.floor(((ex.thread + 1) * len) / N);
-    const [col, cs, co] = data.cols ? [data.cols, 1, f * data.nRows] : [data.rows, data.stride, f];
-    ex.counts[this.group * N + ex.thread] = _partitionChunk(rows, tmp, col, cs, co, c0, c1, L.t);
+    const [col, cs, co] = data.cols
+      ? [data.cols.byteOffset, 1, f * data.nRows]
+      : [data.rows.byteOffset, data.stride, f];
+    ex.counts[this.group * N + ex.thread] = this.k.partition(
+      rows.idx,
+      rows.pairs,
+      tmp.idx,
+      tmp.pairs,
+      col,
+      cs,
+      co,
+      c0,
+      c1,
+      L.t,
+    );
     return true;
   }
 
   /**
    * After the barrier: moves this thread's chunk to its place in the leaf's rows (left rows in order, then
    * the right rows in reverse order, as one thread partitioning them all), builds the smaller child's
-   * histograms from the scratch set in that same order, derives the larger's, and publishes both children's
-   * best splits.
+   * histograms from the scratch set, derives the larger's, and publishes both children's best splits.
    */
   publishSplit(): void {
-    const { ws, data, ex } = this;
+    const { data, ex, mem, k } = this;
     const L = this.#cur!;
     const f = L.f, nl = L.nl;
     this.gain[f] += L.gain;
@@ -322,9 +334,9 @@ export class TreeGrowth {
     const idL = this.#newNode(L.gl, L.hl), idR = this.#newNode(gr, hr);
     this.#feature[L.id] = f, this.#thresholdBin[L.id] = L.t, this.#threshold[L.id] = data.edges[f][L.t];
     this.#left[L.id] = idL, this.#right[L.id] = idR;
-    const lo = L.lo, mid = L.lo + nl, hi = L.hi, bins = this.#bins, len = hi - lo;
+    const lo = L.lo, mid = L.lo + nl, hi = L.hi, len = hi - lo;
     const N = ex.nThreads, counts = ex.counts, cb = this.group * N;
-    const [rows, tmp] = this.#rows();
+    const [rows, tmp] = mem.sets;
     const chunk = (u: number) => lo + Math.floor((u * len) / N);
     let left = 0, rightAfter = 0;
     for (let u = 0; u < N; u++) {
@@ -334,34 +346,24 @@ export class TreeGrowth {
     if (left !== nl) throw new Error(`boosting split: ${left} rows went left, the histogram counted ${nl}`);
     let leftBefore = 0;
     for (let u = 0; u < ex.thread; u++) leftBefore += counts[cb + u];
-    const c0 = chunk(ex.thread), c1 = chunk(ex.thread + 1), k = counts[cb + ex.thread];
-    _moveRows(tmp, rows, c0, c0 + k, lo + leftBefore);
-    _moveRows(tmp, rows, c0 + k, c1, mid + rightAfter);
-    // The smaller child's histogram (from the scratch set, chunk by chunk in the final order), the larger
-    // one by subtraction (reuses the parent's array).
-    const small = ws.take(bins);
+    const c0 = chunk(ex.thread), c1 = chunk(ex.thread + 1), kk = counts[cb + ex.thread];
+    this.#move(tmp, rows, c0, c0 + kk, lo + leftBefore);
+    this.#move(tmp, rows, c0 + kk, c1, mid + rightAfter);
+    // The smaller child's histogram from the scratch set (every thread's chunks: integer sums, so the order
+    // does not matter), the larger one by subtraction (reuses the parent's memory).
     const leftSmaller = nl <= hi - mid;
-    if (leftSmaller) {
+    const fillSide = (hist: number, leftSide: boolean) => {
       for (let u = 0; u < N; u++) {
-        const a = chunk(u);
-        _fillHist(small, this.#rows32, data.stride >> 2, tmp, a, a + counts[cb + u], this.local);
+        const a = chunk(u), b = a + counts[cb + u];
+        if (leftSide) this.#fill(hist, tmp, a, b);
+        else this.#fill(hist, tmp, b, chunk(u + 1));
       }
-    } else {
-      for (let u = N - 1; u >= 0; u--) {
-        _fillHist(
-          small,
-          this.#rows32,
-          data.stride >> 2,
-          tmp,
-          chunk(u) + counts[cb + u],
-          chunk(u + 1),
-          this.local,
-        );
-      }
-    }
-    const big = L.hist!, bgh = big.gh, sgh = small.gh, bc = big.cnt, sc = small.cnt;
-    for (let k = 0; k < 2 * bins; k++) bgh[k] -= sgh[k];
-    for (let k = 0; k < bins; k++) bc[k] -= sc[k];
+    };
+    const small = this.#take();
+    fillSide(small, leftSmaller);
+    let big = L.hist;
+    if (big >= 0) k.subtract(big, small, this.#histBytes);
+    else fillSide(big = this.#take(), !leftSmaller); // its histogram was evicted: build it from its rows
     const cl = this.#leafOf(idL, lo, mid, L.depth + 1, L.gl, L.hl, leftSmaller ? small : big);
     const cr = this.#leafOf(idR, mid, hi, L.depth + 1, gr, hr, leftSmaller ? big : small);
     this.#publish(cl, 0);
@@ -377,11 +379,11 @@ export class TreeGrowth {
     this.#nLeaves++;
   }
 
-  /** The grown tree (leaf scores scaled by the learning rate); releases the histogram buffers. */
+  /** The grown tree (leaf scores scaled by the learning rate); releases the histogram slots. */
   finish(): FlatTree {
-    for (const l of this.#leaves) if (l.hist !== null) this.ws.give(l.hist), l.hist = null;
+    for (const l of this.#leaves) if (l.hist >= 0) this.#free.push(l.hist), l.hist = -1;
     this.#done = this.#leaves;
-    this.#leaves = [], this.#pending = [], this.rootHist = null;
+    this.#leaves = [], this.#pending = [], this.#rootHist = -1;
     return {
       feature: Int32Array.from(this.#feature),
       threshold: Float64Array.from(this.#threshold),
@@ -400,32 +402,49 @@ export class TreeGrowth {
    * done only after the next barrier.
    */
   addLeafScores(raw: Float64Array, k: number, c: number): void {
-    const { ex, m } = this, idx = this.#rows()[0].idx, value = this.#value;
+    const { ex, m } = this, idx = this.#i32, base = this.mem.sets[0].idx >> 2, value = this.#value;
     const s0 = Math.floor((ex.thread * m) / ex.nThreads),
       s1 = Math.floor(((ex.thread + 1) * m) / ex.nThreads);
     for (const l of this.#done) {
       const v = value[l.id], b = Math.min(l.hi, s1);
-      for (let s = Math.max(l.lo, s0); s < b; s++) raw[idx[s] * k + c] += v;
+      for (let s = Math.max(l.lo, s0); s < b; s++) raw[idx[base + s] * k + c] += v;
     }
   }
 
-  #newNode(gs: number, hs: number): number {
-    const p = this.p;
+  /**
+   * A zeroed histogram slot. When every slot is held, the waiting leaf with the smallest gain gives its
+   * histogram up (it is rebuilt from its rows if that leaf splits; sums are exact, so the tree is the same).
+   */
+  #take(): number {
+    let h = this.#free.pop();
+    if (h === undefined) {
+      let e = -1;
+      const leaves = this.#leaves;
+      for (let j = 0; j < leaves.length; j++) {
+        if (leaves[j].hist >= 0 && (e < 0 || leaves[j].gain < leaves[e].gain)) e = j;
+      }
+      if (e < 0) throw new Error(`boosting: ${this.mem.slots} histogram slots are too few to grow a tree`);
+      h = leaves[e].hist, leaves[e].hist = -1;
+    }
+    this.#u8.fill(0, h, h + this.#histBytes);
+    return h;
+  }
+
+  #move(src: RowSetPtr, dst: RowSetPtr, a: number, b: number, to: number): void {
+    if (b <= a) return;
+    this.#u8.copyWithin(dst.idx + 4 * to, src.idx + 4 * a, src.idx + 4 * b);
+    this.#u8.copyWithin(dst.pairs + 16 * to, src.pairs + 16 * a, src.pairs + 16 * b);
+  }
+
+  #newNode(gq: number, hq: number): number {
+    const p = this.p, g = gq * this.#ig, h = hq * this.#ih;
     this.#feature.push(-1), this.#threshold.push(0), this.#thresholdBin.push(0);
     this.#left.push(-1), this.#right.push(-1);
-    this.#value.push(hs + p.l2 > 0 ? (-gs / (hs + p.l2)) * p.learningRate : 0);
+    this.#value.push(h + p.l2 > 0 ? (-g / (h + p.l2)) * p.learningRate : 0);
     return this.#feature.length - 1;
   }
 
-  #leafOf(
-    id: number,
-    lo: number,
-    hi: number,
-    depth: number,
-    g: number,
-    h: number,
-    hist: _Hist,
-  ): _Leaf {
+  #leafOf(id: number, lo: number, hi: number, depth: number, g: number, h: number, hist: number): _Leaf {
     return { id, lo, hi, depth, g, h, hist, gain: 0, f: -1, t: 0, gl: 0, hl: 0, nl: 0 };
   }
 
@@ -436,36 +455,28 @@ export class TreeGrowth {
 
   /** Scans this thread's features of `leaf` and publishes its best split in `slot` of the current bank. */
   #publish(leaf: _Leaf, slot: number): void {
-    const { p, ex } = this;
+    const { p, ex, mem } = this;
     const cand = ex.cand, o = this.#slot(ex.thread, slot);
     cand[o] = 0, cand[o + 1] = -1;
     const cnt = leaf.hi - leaf.lo;
     if (leaf.depth >= p.maxDepth || cnt < 2 * p.minSamplesLeaf) return;
-    const { gh, cnt: count } = leaf.hist!, local = this.local, nBins = this.data.nBins;
-    const parent = (leaf.g * leaf.g) / (leaf.h + p.l2);
-    let best = 1e-12;
-    for (let b = 0; b < local.length; b++) {
-      const base = b * _NB, nb = nBins[local[b]];
-      let gl = 0, hl = 0, cl = 0;
-      for (let t = 0; t < nb - 1; t++) {
-        const c = count[base + t];
-        if (c === 0) continue;
-        const o2 = (base + t) << 1;
-        gl += gh[o2], hl += gh[o2 + 1], cl += c;
-        const cr = cnt - cl, hr = leaf.h - hl;
-        if (cl < p.minSamplesLeaf || cr < p.minSamplesLeaf || hl < p.minHessian || hr < p.minHessian) {
-          continue;
-        }
-        if (!(hl + p.l2 > 0 && hr + p.l2 > 0)) continue;
-        const gr = leaf.g - gl;
-        const gn = (gl * gl) / (hl + p.l2) + (gr * gr) / (hr + p.l2) - parent;
-        if (gn > best) {
-          best = gn;
-          cand[o] = gn, cand[o + 1] = local[b], cand[o + 2] = t, cand[o + 3] = gl, cand[o + 4] = hl;
-          cand[o + 5] = cl;
-        }
-      }
-    }
+    const q = this.quant;
+    this.k.scan(
+      leaf.hist,
+      this.local.length,
+      mem.nbins,
+      leaf.g,
+      leaf.h,
+      cnt,
+      this.#ig,
+      this.#ih,
+      q.cb,
+      p.minSamplesLeaf,
+      p.minHessian,
+      p.l2,
+      cand.byteOffset + 8 * o,
+    );
+    if (cand[o + 1] >= 0) cand[o + 1] = this.local[cand[o + 1]];
   }
 
   /** After the barrier: the best of every thread's candidates, first thread (lowest features) on a tie. */
@@ -481,26 +492,24 @@ export class TreeGrowth {
         leaf.hl = cand[o + 4], leaf.nl = cand[o + 5];
       }
     }
-    if (leaf.f < 0 && leaf.hist !== null) this.ws.give(leaf.hist), leaf.hist = null;
+    if (leaf.f < 0 && leaf.hist >= 0) this.#free.push(leaf.hist), leaf.hist = -1;
   }
 }
 
 /**
  * Grows several trees on the same rows side by side (one per class), sharing each barrier of `ex` (whose
- * `groups` is `growths.length`) and one pass over the rows for all root histograms.
- * `grads[c]` / `hesses[c]` are indexed by row; `gainOut` receives the split gains per tree and feature.
+ * `groups` is `growths.length`). `q[c]` points to class c's quantised pairs (indexed by row).
  */
 export function growTrees(
   growths: TreeGrowth[],
   sample: Int32Array | null,
   m: number,
-  grads: Float64Array[],
-  hesses: Float64Array[],
+  q: number[],
   feats: Int32Array[],
 ): FlatTree[] {
   const ex = growths[0].ex;
-  for (let c = 0; c < growths.length; c++) growths[c].start(sample, m, grads[c], hesses[c], feats[c]);
-  // One pass per tree: each pass's histograms stay in cache (one pass for all trees was slower).
+  for (let c = 0; c < growths.length; c++) growths[c].start(sample, m, q[c], feats[c]);
+  ex.barrier();
   for (const t of growths) t.fillRoot();
   ex.bank ^= 1;
   for (const t of growths) t.publishRoot();
@@ -520,165 +529,6 @@ export function growTrees(
     for (let c = 0; c < growths.length; c++) if (active[c]) growths[c].combineSplit();
   }
   return growths.map((t) => t.finish());
-}
-
-/**
- * Grows one tree alone (see {@link TreeGrowth}): rows `sample[s]` (or `s`), s < m, gradients and hessians
- * indexed by row, splits on `feats` (ascending ids); adds the split gains to `gainOut`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { BoostingWorkspace, growBoostingTree } from "./boosting_tree.ts";
- * const rows = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
- * const data = { rows, stride: 4, nRows: 4, nFeatures: 1, nClasses: 2, nBins: new Int32Array([2]),
- *   edges: [new Float64Array([0.5])], rowWeight: new Float64Array(4).fill(1) };
- * const tree = growBoostingTree(data, null, 4, Float64Array.of(1, 1, -1, -1), new Float64Array(4).fill(1),
- *   Int32Array.of(0), { maxDepth: 2, maxLeaves: 4, minSamplesLeaf: 1, minHessian: 0, l2: 0, learningRate: 1 },
- *   new BoostingWorkspace(), new Float64Array(1));
- * assert(tree.feature[0] === 0 && tree.value[tree.left[0]] === -1);
- * ```
- */
-export function growBoostingTree(
-  data: BinnedData,
-  sample: Int32Array | null,
-  m: number,
-  grad: Float64Array,
-  hess: Float64Array,
-  feats: Int32Array,
-  p: BoostingTreeParams,
-  ws: BoostingWorkspace,
-  gainOut: Float64Array,
-): FlatTree {
-  const t = new TreeGrowth(data, p, ws, soloExchange());
-  const [tree] = growTrees([t], sample, m, [grad], [hess], [feats]);
-  for (let f = 0; f < gainOut.length; f++) gainOut[f] += t.gain[f];
-  return tree;
-}
-
-const _GATHER = 512;
-let _scratch = new Uint32Array(0), _scratchBytes = new Uint8Array(0);
-
-/**
- * Adds the rows at positions [lo, hi) of `set` into `hist`. Chunk by chunk, the words of each row holding
- * this thread's features are first gathered into a contiguous scratch (independent loads, so many cache
- * misses overlap), then summed in order.
- */
-function _fillHist(
-  hist: _Hist,
-  rows32: Uint32Array,
-  S: number,
-  set: RowSet,
-  lo: number,
-  hi: number,
-  local: Int32Array,
-): void {
-  const nf = local.length, { gh, cnt } = hist, { idx, g, h } = set;
-  if (nf === 0) return;
-  const w0 = local[0] >> 2, W = (local[nf - 1] >> 2) + 1 - w0, W4 = W << 2;
-  if (_scratch.length < _GATHER * W) {
-    _scratch = new Uint32Array(_GATHER * S), _scratchBytes = new Uint8Array(_scratch.buffer);
-  }
-  const sc = _scratch, bytes = _scratchBytes;
-  const contiguous = local[nf - 1] - local[0] === nf - 1, f0 = local[0] - (w0 << 2);
-  for (let c0 = lo; c0 < hi; c0 += _GATHER) {
-    const c1 = Math.min(hi, c0 + _GATHER);
-    for (let s = c0, z = 0; s < c1; s++, z += W) {
-      const a = idx[s] * S + w0;
-      for (let k = 0; k < W; k++) sc[z + k] = rows32[a + k];
-    }
-    if (contiguous) {
-      for (let s = c0, base = f0; s < c1; s++, base += W4) {
-        const gi = g[s], hi_ = h[s];
-        for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
-          const k = ob + bytes[base + b], o = k << 1;
-          gh[o] += gi;
-          gh[o + 1] += hi_;
-          cnt[k]++;
-        }
-      }
-    } else {
-      for (let s = c0, base = -(w0 << 2); s < c1; s++, base += W4) {
-        const gi = g[s], hi_ = h[s];
-        for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
-          const k = ob + bytes[base + local[b]], o = k << 1;
-          gh[o] += gi;
-          gh[o + 1] += hi_;
-          cnt[k]++;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Partitions the rows at positions [lo, hi) of `src` into the same positions of `dst`: rows whose bin
- * `col[i * cs + co]` is <= t first (in order), the others after them (in reverse order); returns the count
- * of the first.
- */
-function _partitionChunk(
-  src: RowSet,
-  dst: RowSet,
-  col: Uint8Array,
-  cs: number,
-  co: number,
-  lo: number,
-  hi: number,
-  t: number,
-): number {
-  const { idx: si, g: sg, h: sh } = src, { idx: di, g: dg, h: dh } = dst;
-  let l = lo, r = hi - 1;
-  for (let s = lo; s < hi; s++) {
-    const i = si[s];
-    const goL = ((t - col[i * cs + co]) >>> 31) ^ 1, d = r + (l - r) * goL;
-    di[d] = i, dg[d] = sg[s], dh[d] = sh[s];
-    l += goL;
-    r -= 1 - goL;
-  }
-  return l - lo;
-}
-
-/** Copies positions [a, b) of `src` to `dst` from position `to`. */
-function _moveRows(src: RowSet, dst: RowSet, a: number, b: number, to: number): void {
-  dst.idx.set(src.idx.subarray(a, b), to);
-  dst.g.set(src.g.subarray(a, b), to);
-  dst.h.set(src.h.subarray(a, b), to);
-}
-
-/** Adds rows `sample[s]` (or `s`), s < m, into the zeroed `hist`, reading gradients and hessians by row. */
-function _fillRootHist(
-  hist: _Hist,
-  rows: Uint8Array,
-  stride: number,
-  sample: Int32Array | null,
-  m: number,
-  g: Float64Array,
-  h: Float64Array,
-  local: Int32Array,
-): void {
-  const nf = local.length, { gh, cnt } = hist;
-  if (nf === 0) return;
-  const contiguous = local[nf - 1] - local[0] === nf - 1, f0 = local[0];
-  for (let s = 0; s < m; s++) {
-    const i = sample === null ? s : sample[s], gi = g[i], hi_ = h[i];
-    if (contiguous) {
-      const base = i * stride + f0;
-      for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
-        const k = ob + rows[base + b], o = k << 1;
-        gh[o] += gi;
-        gh[o + 1] += hi_;
-        cnt[k]++;
-      }
-    } else {
-      const base = i * stride;
-      for (let b = 0, ob = 0; b < nf; b++, ob += _NB) {
-        const k = ob + rows[base + local[b]], o = k << 1;
-        gh[o] += gi;
-        gh[o + 1] += hi_;
-        cnt[k]++;
-      }
-    }
-  }
 }
 
 /**

@@ -17,9 +17,7 @@ import {
   resolveClassWeights,
 } from "./config.ts";
 import { checkFitInput, checkPredictInput, notFittedError } from "./check.ts";
-import { type BinnedData, binRows, computeBinEdges } from "./binning.ts";
-import { candidateSlots } from "./boosting_tree.ts";
-import { type BoostingJob, type BoostingOutcome, runBoosting } from "./boosting_engine.ts";
+import { type BoostingJob, type BoostingOutcome, createBoostingJob, runBoosting } from "./boosting_engine.ts";
 import { addTreeOutput, type FlatTree, type FlatTreeJSON, treeFromJSON, treeToJSON } from "./tree.ts";
 import { deriveSeed } from "./rng.ts";
 import { argmaxRows, checkModelJSON, namedImportance, normaliseImportance } from "./common.ts";
@@ -117,21 +115,13 @@ export class HistGradientBoosting implements Estimator {
     const nThreads = Math.max(1, Math.min(p.nWorkers, F));
     let out: BoostingOutcome;
     if (nThreads === 1) {
-      const job = _makeJob(X, y, rowW, nVal, p, 1, (_name, bytes) => new ArrayBuffer(bytes));
+      const job = _makeJob(X, y, rowW, nVal, p, 1);
       out = runBoosting(job, 0, (r) => options.onProgress?.(r, p.nRounds));
     } else {
       const pool = options.pool ?? new WorkerPool();
       try {
         out = await pool.run(_WORKER, nThreads, async (workers) => {
-          const job = _makeJob(
-            X,
-            y,
-            rowW,
-            nVal,
-            p,
-            nThreads,
-            (name, bytes) => pool.scratch(`gbt.${name}`, bytes),
-          );
+          const job = _makeJob(X, y, rowW, nVal, p, nThreads);
           let result: BoostingOutcome | null = null;
           await runTasks(workers, {
             count: nThreads,
@@ -265,10 +255,7 @@ function _prior(y: Int32Array, rowW: Float64Array, n: number, K: number): number
   return Array.from(prior, (v) => Math.log(Math.max(v / total, 1e-12)));
 }
 
-/**
- * The shared state of one fit: the first `n - nVal` rows binned (edges from them) for fitting, the last
- * `nVal` binned with the same edges for validation; buffers from `alloc` (pool scratch memory for workers).
- */
+/** The shared memory and parameters of one fit (see `createBoostingJob`). */
 function _makeJob(
   X: FeatureMatrix,
   y: Int32Array,
@@ -276,45 +263,17 @@ function _makeJob(
   nVal: number,
   p: HistGradientBoostingParams,
   nThreads: number,
-  alloc: (name: string, bytes: number) => ArrayBufferLike,
 ): BoostingJob {
-  const K = p.nClasses, F = X.columns.length, n = X.nRows - nVal;
-  const stride = Math.ceil((F + 1) / 4) * 4;
-  const fitCols = X.columns.map((c) => c.subarray(0, n));
-  const edges = computeBinEdges(fitCols, p.maxBins, p.binSampleRows, deriveSeed(p.seed, 0x5eed));
-  const f64 = (name: string, len: number) => new Float64Array(alloc(name, len * 8), 0, len);
-  const rows = binRows(fitCols, edges, stride, alloc("rows", n * stride));
-  for (let i = 0; i < n; i++) rows[i * stride + F] = y[i];
-  const rowWeight = f64("weight", n);
-  rowWeight.set(rowW.subarray(0, n));
-  const data: BinnedData = {
-    rows,
-    stride,
-    nRows: n,
-    nFeatures: F,
-    nClasses: K,
-    nBins: Int32Array.from(edges, (e) => e.length + 1),
-    edges,
-    rowWeight,
-    cols: _transpose(rows, stride, n, F, alloc("cols", n * F)),
-  };
-  let val: BoostingJob["val"] = null;
-  if (nVal > 0) {
-    const valCols = X.columns.map((c) => c.subarray(n, n + nVal));
-    const vrows = binRows(valCols, edges, stride, alloc("val.rows", nVal * stride));
-    for (let i = 0; i < nVal; i++) vrows[i * stride + F] = y[n + i];
-    const weight = f64("val.weight", nVal);
-    weight.set(rowW.subarray(n, n + nVal));
-    val = { rows: vrows, nRows: nVal, weight, raw: f64("val.raw", nVal * K), loss: f64("val.loss", nVal) };
-  }
-  const shared = nThreads > 1;
-  return {
-    data,
-    grad: f64("grad", K * n),
-    hess: f64("hess", K * n),
-    raw: f64("raw", K * n),
-    init: Float64Array.from(_prior(y, rowW, n, K)),
-    val,
+  return createBoostingJob({
+    columns: X.columns,
+    y,
+    rowWeight: rowW,
+    nVal,
+    nClasses: p.nClasses,
+    nThreads,
+    maxBins: p.maxBins,
+    binSampleRows: p.binSampleRows,
+    init: _prior(y, rowW, X.nRows - nVal, p.nClasses),
     params: {
       maxDepth: p.maxDepth,
       maxLeaves: p.maxLeaves,
@@ -328,32 +287,5 @@ function _makeJob(
       seed: p.seed,
       patience: p.earlyStopping?.patience ?? 0,
     },
-    nThreads,
-    cand: new Float64Array(
-      shared
-        ? new SharedArrayBuffer(candidateSlots(nThreads, K) * 8)
-        : new ArrayBuffer(candidateSlots(nThreads, K) * 8),
-    ),
-    sync: new Int32Array(shared ? new SharedArrayBuffer(16) : new ArrayBuffer(16)),
-    counts: new Int32Array(
-      shared ? new SharedArrayBuffer(4 * K * nThreads) : new ArrayBuffer(4 * K * nThreads),
-    ),
-    rowSets: shared ? Array.from({ length: 2 * K }, (_, s) => alloc(`rowset${s}`, 20 * n)) : null,
-  };
-}
-
-/** Column-major copy of the first `F` bytes of each `stride`-byte row (feature f of row i at `f * n + i`). */
-function _transpose(
-  rows: Uint8Array,
-  stride: number,
-  n: number,
-  F: number,
-  buf: ArrayBufferLike,
-): Uint8Array {
-  const cols = new Uint8Array(buf, 0, n * F);
-  for (let f = 0; f < F; f++) {
-    const o = f * n;
-    for (let i = 0; i < n; i++) cols[o + i] = rows[i * stride + f];
-  }
-  return cols;
+  });
 }

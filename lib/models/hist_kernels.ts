@@ -1,0 +1,147 @@
+/**
+ * The boosting engine's hot loops as WebAssembly (source: `hist_kernels.wat`, assembled into
+ * `hist_kernels_wasm.ts`), run on a shared `WebAssembly.Memory` that every thread of a fit instantiates the
+ * module on. Gradient pairs are quantised to integers (see {@link quantisation}) so that one 16-byte integer
+ * add per row and feature keeps a bin's gradient, hessian and row count, exactly and in any order.
+ *
+ * @module
+ */
+import { HIST_KERNELS_WASM } from "./hist_kernels_wasm.ts";
+
+/** The exported kernels (every pointer is a byte offset in the memory; see `hist_kernels.wat`). */
+export interface HistKernels {
+  fill(
+    hist: number,
+    rows: number,
+    stride: number,
+    idx: number,
+    pairs: number,
+    lo: number,
+    hi: number,
+    f0: number,
+    nf: number,
+    scratch: number,
+  ): void;
+  fill_list(
+    hist: number,
+    rows: number,
+    stride: number,
+    idx: number,
+    pairs: number,
+    lo: number,
+    hi: number,
+    offs: number,
+    nf: number,
+  ): void;
+  quantise(q: number, g: number, h: number, lo: number, hi: number, qg: number, qh: number, cb: number): void;
+  subtract(big: number, small: number, bytes: number): void;
+  gather(idx: number, pairs: number, q: number, sample: number, lo: number, hi: number): void;
+  total(q: number, sample: number, m: number, cb: number, out: number): void;
+  partition(
+    srcIdx: number,
+    srcPairs: number,
+    dstIdx: number,
+    dstPairs: number,
+    col: number,
+    cs: number,
+    co: number,
+    lo: number,
+    hi: number,
+    t: number,
+  ): number;
+  scan(
+    hist: number,
+    nf: number,
+    nbins: number,
+    g: number,
+    h: number,
+    cnt: number,
+    ig: number,
+    ih: number,
+    cb: number,
+    minSamplesLeaf: number,
+    minHessian: number,
+    l2: number,
+    out: number,
+  ): void;
+}
+
+/** Bytes of one feature's histogram (256 bins of 16 bytes). */
+export const FEATURE_HIST_BYTES = 4096;
+/** Bytes of the scratch `fill` copies a chunk of rows into (256 rows of 32 bytes). */
+export const FILL_SCRATCH_BYTES = 8192;
+/** Most contiguous features `fill` takes at once (more, or features with gaps: `fill_list`). */
+export const FILL_MAX_FEATURES = 32;
+
+let _module: WebAssembly.Module | null = null;
+const _instances = new WeakMap<WebAssembly.Memory, HistKernels>();
+
+/**
+ * The kernels bound to `memory` (a shared memory; one instance per memory and thread, cached).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { histKernels, kernelMemory } from "./hist_kernels.ts";
+ * const mem = kernelMemory(1 << 16), k = histKernels(mem), f = new Float64Array(mem.buffer, 0, 3);
+ * new BigInt64Array(mem.buffer, 64, 2).set([-5n, (7n << 4n) | 1n]);
+ * k.total(64, 0, 1, 4, 0);
+ * assert.deepEqual([...f], [-5, 7, 1]);
+ * ```
+ */
+export function histKernels(memory: WebAssembly.Memory): HistKernels {
+  let k = _instances.get(memory);
+  if (k === undefined) {
+    _module ??= new WebAssembly.Module(Uint8Array.from(atob(HIST_KERNELS_WASM), (c) => c.charCodeAt(0)));
+    k = new WebAssembly.Instance(_module, { env: { memory } }).exports as unknown as HistKernels;
+    _instances.set(memory, k);
+  }
+  return k;
+}
+
+/** A shared memory of at least `bytes` bytes (whole 64 KiB pages; it cannot grow). */
+export function kernelMemory(bytes: number): WebAssembly.Memory {
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  if (pages > 65536) {
+    throw new Error(
+      `boosting: the fit needs ${bytes} bytes of working memory, more than WebAssembly's 4 GiB; fit on fewer rows`,
+    );
+  }
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/** Scales of the quantised gradient pairs of a fit (see {@link quantisation}). */
+export interface Quantisation {
+  /** Gradient and hessian units per 1 (powers of two). */
+  qg: number;
+  qh: number;
+  /** Low bits of the hessian lane that hold the row count. */
+  cb: number;
+}
+
+/**
+ * Scales for `n` rows with weights up to `maxWeight`: a softmax gradient lies in [-w, w] and a hessian in
+ * [0, w / 4], so with `L = bitlen(n)` and `W = ceil(log2 w)` the gradient unit is 2^-(51 - L - W) (any sum of
+ * at most n rows stays below 2^51, exact in a float64) and the hessian unit 2^-(min(51, 63 - L) - L - W),
+ * which leaves the low L bits of its 64-bit lane for the row count. 200,000 rows of weight <= 1: 2^-33 and
+ * 2^-27.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quantisation } from "./hist_kernels.ts";
+ * assert.deepEqual(quantisation(200_000, 1), { qg: 2 ** 33, qh: 2 ** 27, cb: 18 });
+ * ```
+ */
+export function quantisation(n: number, maxWeight: number): Quantisation {
+  const L = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const W = maxWeight > 1 ? Math.ceil(Math.log2(maxWeight)) : 0;
+  const gBits = 51 - L - W, hBits = Math.min(51, 63 - L) - L - W;
+  if (L > 31 || hBits < 8) {
+    throw new Error(
+      `boosting: ${n} rows with weights up to ${maxWeight} leave ${hBits} bits for a hessian; ` +
+        "fit on fewer rows or scale the weights down",
+    );
+  }
+  return { qg: 2 ** gBits, qh: 2 ** hBits, cb: L };
+}
