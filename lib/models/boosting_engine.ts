@@ -94,6 +94,8 @@ export interface BoostingJobInput {
   /** The initial raw scores per class. */
   init: ArrayLike<number>;
   params: BoostingLoopParams;
+  /** Histogram slots per thread and tree (default: maxLeaves + 2, within 32 MiB; fewer means rebuilding some). */
+  histSlots?: number;
 }
 
 /**
@@ -117,7 +119,7 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
   const K = input.nClasses, F = columns.length, n = y.length - nVal;
   const stride = Math.ceil((F + 1) / 4) * 4;
   const maxLocal = Math.ceil(F / N), slotBytes = Math.max(1, maxLocal) * FEATURE_HIST_BYTES;
-  const slots = Math.max(4, Math.min(p.maxLeaves + 2, Math.floor((32 << 20) / slotBytes)));
+  const slots = Math.max(3, input.histSlots ?? Math.min(p.maxLeaves + 2, Math.floor((32 << 20) / slotBytes)));
   const a = (b: number) => Math.ceil(b / 64) * 64;
   const treeBytes = treeMemoryBytes(n, F, slots, slotBytes);
   const sizes = {

@@ -19,7 +19,6 @@ import {
 import { checkFitInput, checkPredictInput, notFittedError } from "./check.ts";
 import { type BoostingJob, type BoostingOutcome, createBoostingJob, runBoosting } from "./boosting_engine.ts";
 import { addTreeOutput, type FlatTree, type FlatTreeJSON, treeFromJSON, treeToJSON } from "./tree.ts";
-import { deriveSeed } from "./rng.ts";
 import { argmaxRows, checkModelJSON, namedImportance, normaliseImportance } from "./common.ts";
 import { runTasks, WorkerPool } from "./worker_pool.ts";
 import type { BoostingWorkerRequest } from "./hist_gradient_boosting_worker.ts";
