@@ -94,6 +94,8 @@ export interface BoostingJobInput {
   /** The initial raw scores per class. */
   init: ArrayLike<number>;
   params: BoostingLoopParams;
+  /** Where the fit's shared memory comes from (default: a new one; a pool's `memory` reuses one). */
+  memory?: (bytes: number) => WebAssembly.Memory;
   /** Histogram slots per thread and tree (default: maxLeaves + 2, within 32 MiB; fewer means rebuilding some). */
   histSlots?: number;
 }
@@ -134,7 +136,8 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     trees: N * K * treeBytes,
     val: nVal > 0 ? a(nVal * stride) + a(8 * nVal) + a(8 * K * nVal) + a(8 * nVal) : 0,
   };
-  const memory = kernelMemory(Object.values(sizes).reduce((s, v) => s + v, 0));
+  const total = Object.values(sizes).reduce((s, v) => s + v, 0);
+  const memory = (input.memory ?? kernelMemory)(total);
   const buf = memory.buffer;
   let at = 0;
   const take = (bytes: number) => {

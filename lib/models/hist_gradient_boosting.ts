@@ -18,6 +18,7 @@ import {
 } from "./config.ts";
 import { checkFitInput, checkPredictInput, notFittedError } from "./check.ts";
 import { type BoostingJob, type BoostingOutcome, createBoostingJob, runBoosting } from "./boosting_engine.ts";
+import { kernelMemory } from "./hist_kernels.ts";
 import { addTreeOutput, type FlatTree, type FlatTreeJSON, treeFromJSON, treeToJSON } from "./tree.ts";
 import { argmaxRows, checkModelJSON, namedImportance, normaliseImportance } from "./common.ts";
 import { runTasks, WorkerPool } from "./worker_pool.ts";
@@ -114,13 +115,13 @@ export class HistGradientBoosting implements Estimator {
     const nThreads = Math.max(1, Math.min(p.nWorkers, F));
     let out: BoostingOutcome;
     if (nThreads === 1) {
-      const job = _makeJob(X, y, rowW, nVal, p, 1);
+      const job = _makeJob(X, y, rowW, nVal, p, 1, _soloMemory);
       out = runBoosting(job, 0, (r) => options.onProgress?.(r, p.nRounds));
     } else {
       const pool = options.pool ?? new WorkerPool();
       try {
         out = await pool.run(_WORKER, nThreads, async (workers) => {
-          const job = _makeJob(X, y, rowW, nVal, p, nThreads);
+          const job = _makeJob(X, y, rowW, nVal, p, nThreads, (bytes) => pool.memory("gbt", bytes));
           let result: BoostingOutcome | null = null;
           await runTasks(workers, {
             count: nThreads,
@@ -254,6 +255,13 @@ function _prior(y: Int32Array, rowW: Float64Array, n: number, K: number): number
   return Array.from(prior, (v) => Math.log(Math.max(v / total, 1e-12)));
 }
 
+/** The memory of one-thread fits, kept from fit to fit (fresh memory is slow to touch). */
+let _solo: WebAssembly.Memory | null = null;
+function _soloMemory(bytes: number): WebAssembly.Memory {
+  if (_solo === null || _solo.buffer.byteLength < bytes) _solo = kernelMemory(bytes + (bytes >> 3));
+  return _solo;
+}
+
 /** The shared memory and parameters of one fit (see `createBoostingJob`). */
 function _makeJob(
   X: FeatureMatrix,
@@ -262,8 +270,10 @@ function _makeJob(
   nVal: number,
   p: HistGradientBoostingParams,
   nThreads: number,
+  memory: (bytes: number) => WebAssembly.Memory,
 ): BoostingJob {
   return createBoostingJob({
+    memory,
     columns: X.columns,
     y,
     rowWeight: rowW,

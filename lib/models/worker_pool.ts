@@ -40,6 +40,7 @@ export class WorkerPool {
   readonly maxScratchBytes: number;
   #workers = new Map<string, Worker[]>();
   #scratch = new Map<string, SharedArrayBuffer>();
+  #memories = new Map<string, WebAssembly.Memory>();
   #busy = false;
   #closed = false;
   #spawned = 0;
@@ -77,6 +78,20 @@ export class WorkerPool {
     const sab = new SharedArrayBuffer(Math.ceil((bytes + (bytes >> 3)) / 8) * 8 + 8);
     this.#scratch.set(name, sab);
     return sab;
+  }
+
+  /**
+   * A shared WebAssembly memory of at least `bytes` bytes kept under `name` and reused by later calls, like
+   * {@link scratch} (for jobs whose kernels run on one memory with their workers).
+   */
+  memory(name: string, bytes: number): WebAssembly.Memory {
+    this.#checkOpen("use scratch memory");
+    const have = this.#memories.get(name);
+    if (have && have.buffer.byteLength >= bytes) return have;
+    const pages = Math.min(65536, Math.ceil((bytes + (bytes >> 3)) / 65536));
+    const mem = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    this.#memories.set(name, mem);
+    return mem;
   }
 
   /**
@@ -123,6 +138,7 @@ export class WorkerPool {
     for (const ws of this.#workers.values()) for (const w of ws) w.terminate();
     this.#workers.clear();
     this.#scratch.clear();
+    this.#memories.clear();
     this.#closed = true;
   }
 
