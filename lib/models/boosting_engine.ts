@@ -26,6 +26,7 @@ import {
   FEATURE_HIST_BYTES,
   histKernels,
   kernelMemory,
+  PAIR_BYTES,
   type Quantisation,
   quantisation,
 } from "./hist_kernels.ts";
@@ -59,12 +60,13 @@ export interface BoostingValidation {
 export interface BoostingJob {
   memory: WebAssembly.Memory;
   data: BinnedData;
-  /** Per class, the pointer to its n quantised gradient pairs (indexed by row; filled by the loop). */
+  /** Per class, the pointer to its n quantised gradient pairs (indexed by row; filled by the loop), and the
+   * pointer to the k pointers (Int32) the gradients kernel writes through. */
   q: number[];
+  qList: number;
   quant: Quantisation;
-  /** k x n gradients and hessians (class-major), quantised into `q` each round. */
-  grad: Float64Array;
-  hess: Float64Array;
+  /** Per thread, 8 bytes a class of scratch for the gradients kernel. */
+  gradScratch: number[];
   /** n x k raw scores; filled by the loop. */
   raw: Float64Array;
   init: Float64Array;
@@ -129,9 +131,8 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     cols: a(n * F),
     weight: a(8 * n),
     raw: a(8 * K * n),
-    grad: 2 * a(8 * K * n),
-    q: K * a(16 * n),
-    sets: 2 * K * (a(4 * n) + a(16 * n)),
+    q: K * a(PAIR_BYTES * n) + a(4 * K) + N * a(8 * K),
+    sets: 2 * K * (a(4 * n) + a(PAIR_BYTES * n)),
     cand: a(8 * candidateSlots(N, K)),
     trees: N * K * treeBytes,
     val: nVal > 0 ? a(nVal * stride) + a(8 * nVal) + a(8 * K * nVal) + a(8 * nVal) : 0,
@@ -178,11 +179,14 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     rowWeight: weight,
     cols,
   };
-  const raw = f64(K * n), grad = f64(K * n), hess = f64(K * n);
-  const q = Array.from({ length: K }, () => take(16 * n));
+  const raw = f64(K * n);
+  const q = Array.from({ length: K }, () => take(PAIR_BYTES * n));
+  const qList = take(4 * K);
+  new Int32Array(buf, qList, K).set(q);
+  const gradScratch = Array.from({ length: N }, () => take(8 * K));
   const sets = Array.from({ length: K }, (): [RowSetPtr, RowSetPtr] => [
-    { idx: take(4 * n), pairs: take(16 * n) },
-    { idx: take(4 * n), pairs: take(16 * n) },
+    { idx: take(4 * n), pairs: take(PAIR_BYTES * n) },
+    { idx: take(4 * n), pairs: take(PAIR_BYTES * n) },
   ]);
   const cand = f64(candidateSlots(N, K));
   const trees = Array.from(
@@ -204,9 +208,9 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     memory,
     data,
     q,
+    qList,
+    gradScratch,
     quant: quantisation(n, maxWeight),
-    grad,
-    hess,
     raw,
     init: Float64Array.from(input.init),
     val,
@@ -317,7 +321,6 @@ export function runBoosting(
   const nFeat = Math.max(1, Math.round(p.featureFraction * F));
   const trees: FlatTree[] = [];
   const gain = new Float64Array(F);
-  const prob = new Float64Array(K);
   const losses: number[] = [];
   const gainAfter: Float64Array[] = []; // with validation: the gain totals after each round
   let best = Infinity, bestRounds = 0, r = 0;
@@ -328,12 +331,20 @@ export function runBoosting(
       for (let c = 0; c < last.length; c++) addBinnedTreeOutput(last[c], rows, stride, lo, hi, raw, K, c);
     }
     if (r < p.nRounds) {
-      _gradients(raw, rows, stride, F, rowWeight, lo, hi, K, n, job.grad, job.hess, prob);
-      const { grad, hess } = job;
-      for (let c = 0; c < K; c++) {
-        const g = grad.byteOffset + 8 * c * n, h = hess.byteOffset + 8 * c * n;
-        kernels.quantise(job.q[c], g, h, lo, hi, quant.qg, quant.qh, quant.cb);
-      }
+      kernels.gradients(
+        raw.byteOffset,
+        K,
+        rows.byteOffset,
+        stride,
+        F,
+        rowWeight.byteOffset,
+        lo,
+        hi,
+        job.qList,
+        quant.qg,
+        quant.qh,
+        job.gradScratch[thread],
+      );
     }
     if (val) {
       for (let c = 0; c < last.length; c++) {
@@ -376,35 +387,6 @@ export function runBoosting(
   // The dropped rounds' splits do not count in the importance.
   const kept = roundsKept < roundsRun ? gainAfter[roundsKept - 1] : gain;
   return { trees: trees.slice(0, roundsKept * K), gain: kept, roundsRun, roundsKept, validationLoss: losses };
-}
-
-/** Softmax gradients and hessians of rows [lo, hi) into `grad` / `hess` (class-major, k x n). */
-function _gradients(
-  raw: Float64Array,
-  rows: Uint8Array,
-  stride: number,
-  F: number,
-  rowWeight: Float64Array,
-  lo: number,
-  hi: number,
-  K: number,
-  n: number,
-  grad: Float64Array,
-  hess: Float64Array,
-  prob: Float64Array,
-): void {
-  for (let i = lo; i < hi; i++) {
-    let mx = -Infinity;
-    for (let c = 0; c < K; c++) mx = Math.max(mx, raw[i * K + c]);
-    let z = 0;
-    for (let c = 0; c < K; c++) z += prob[c] = Math.exp(raw[i * K + c] - mx);
-    const wi = rowWeight[i], yi = rows[i * stride + F];
-    for (let c = 0; c < K; c++) {
-      const pc = prob[c] / z;
-      grad[c * n + i] = wi * (pc - (yi === c ? 1 : 0));
-      hess[c * n + i] = wi * Math.max(pc * (1 - pc), 1e-16);
-    }
-  }
 }
 
 function _losses(

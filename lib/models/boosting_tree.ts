@@ -22,6 +22,7 @@ import {
   FILL_MAX_FEATURES,
   FILL_SCRATCH_BYTES,
   type HistKernels,
+  PAIR_BYTES,
   type Quantisation,
 } from "./hist_kernels.ts";
 
@@ -64,7 +65,7 @@ export function candidateSlots(nThreads: number, groups = 1): number {
 
 const _CAND = 6; // gain, feature, bin, gl, hl (quantised units), rows going left
 
-/** A row set in the fit's memory: `idx` (Int32 row indices) and `pairs` (16-byte quantised pairs). */
+/** A row set in the fit's memory: `idx` (Int32 row indices) and `pairs` (8-byte quantised pairs). */
 export interface RowSetPtr {
   idx: number;
   pairs: number;
@@ -253,24 +254,12 @@ export class TreeGrowth {
 
   /** Adds positions [lo, hi) of `set` into `hist` (this thread's features). */
   #fill(hist: number, set: RowSetPtr, lo: number, hi: number): void {
-    const { data, mem, local } = this, nf = local.length;
+    const { data, mem, local } = this, nf = local.length, rows = data.rows.byteOffset, S = data.stride;
     if (nf === 0 || hi <= lo) return;
+    const cb = this.quant.cb;
     if (this.#contiguous) {
-      this.k.fill(
-        hist,
-        data.rows.byteOffset,
-        data.stride,
-        set.idx,
-        set.pairs,
-        lo,
-        hi,
-        local[0],
-        nf,
-        mem.gather,
-      );
-    } else {
-      this.k.fill_list(hist, data.rows.byteOffset, data.stride, set.idx, set.pairs, lo, hi, mem.offs, nf);
-    }
+      this.k.fill(hist, rows, S, set.idx, set.pairs, lo, hi, local[0], nf, mem.gather, cb);
+    } else this.k.fill_list(hist, rows, S, set.idx, set.pairs, lo, hi, mem.offs, nf, cb);
   }
 
   publishRoot(): void {
@@ -398,16 +387,15 @@ export class TreeGrowth {
   /**
    * After `finish`, adds each row's leaf score into `raw[i * k + c]`, for this thread's share of the
    * partition's positions (the rows the tree was grown on; every thread's share together covers them once):
-   * the same sum as walking the tree over each row's bins, without the walk. The other threads' shares are
+   * the same sum as walking the tree over each row's bins, without the walk (`raw` in the fit's memory). The other threads' shares are
    * done only after the next barrier.
    */
   addLeafScores(raw: Float64Array, k: number, c: number): void {
-    const { ex, m } = this, idx = this.#i32, base = this.mem.sets[0].idx >> 2, value = this.#value;
+    const { ex, m } = this, idx = this.mem.sets[0].idx, value = this.#value;
     const s0 = Math.floor((ex.thread * m) / ex.nThreads),
       s1 = Math.floor(((ex.thread + 1) * m) / ex.nThreads);
     for (const l of this.#done) {
-      const v = value[l.id], b = Math.min(l.hi, s1);
-      for (let s = Math.max(l.lo, s0); s < b; s++) raw[idx[base + s] * k + c] += v;
+      this.k.add_scores(idx, Math.max(l.lo, s0), Math.min(l.hi, s1), raw.byteOffset, k, c, value[l.id]);
     }
   }
 
@@ -433,7 +421,7 @@ export class TreeGrowth {
   #move(src: RowSetPtr, dst: RowSetPtr, a: number, b: number, to: number): void {
     if (b <= a) return;
     this.#u8.copyWithin(dst.idx + 4 * to, src.idx + 4 * a, src.idx + 4 * b);
-    this.#u8.copyWithin(dst.pairs + 16 * to, src.pairs + 16 * a, src.pairs + 16 * b);
+    this.#u8.copyWithin(dst.pairs + PAIR_BYTES * to, src.pairs + PAIR_BYTES * a, src.pairs + PAIR_BYTES * b);
   }
 
   #newNode(gq: number, hq: number): number {

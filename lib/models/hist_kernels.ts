@@ -21,6 +21,7 @@ export interface HistKernels {
     f0: number,
     nf: number,
     scratch: number,
+    cb: number,
   ): void;
   fill_list(
     hist: number,
@@ -32,8 +33,23 @@ export interface HistKernels {
     hi: number,
     offs: number,
     nf: number,
+    cb: number,
   ): void;
-  quantise(q: number, g: number, h: number, lo: number, hi: number, qg: number, qh: number, cb: number): void;
+  gradients(
+    raw: number,
+    k: number,
+    rows: number,
+    stride: number,
+    yOff: number,
+    weight: number,
+    lo: number,
+    hi: number,
+    qs: number,
+    qg: number,
+    qh: number,
+    scratch: number,
+  ): void;
+  add_scores(idx: number, lo: number, hi: number, raw: number, k: number, c: number, v: number): void;
   subtract(big: number, small: number, bytes: number): void;
   gather(idx: number, pairs: number, q: number, sample: number, lo: number, hi: number): void;
   total(q: number, sample: number, m: number, cb: number, out: number): void;
@@ -68,6 +84,8 @@ export interface HistKernels {
 
 /** Bytes of one feature's histogram (256 bins of 16 bytes). */
 export const FEATURE_HIST_BYTES = 4096;
+/** Bytes of a row's quantised gradient pair (two int32). */
+export const PAIR_BYTES = 8;
 /** Bytes of the scratch `fill` copies a chunk of rows into (256 rows of 32 bytes). */
 export const FILL_SCRATCH_BYTES = 8192;
 /** Most contiguous features `fill` takes at once (more, or features with gaps: `fill_list`). */
@@ -84,9 +102,9 @@ const _instances = new WeakMap<WebAssembly.Memory, HistKernels>();
  * import assert from "node:assert/strict";
  * import { histKernels, kernelMemory } from "./hist_kernels.ts";
  * const mem = kernelMemory(1 << 16), k = histKernels(mem), f = new Float64Array(mem.buffer, 0, 3);
- * new BigInt64Array(mem.buffer, 64, 2).set([-5n, (7n << 4n) | 1n]);
- * k.total(64, 0, 1, 4, 0);
- * assert.deepEqual([...f], [-5, 7, 1]);
+ * new Int32Array(mem.buffer, 64, 4).set([-5, 7, 2, 1]); // two rows' pairs (gradient, hessian)
+ * k.total(64, 0, 2, 4, 0);
+ * assert.deepEqual([...f], [-3, 8, 2]);
  * ```
  */
 export function histKernels(memory: WebAssembly.Memory): HistKernels {
@@ -120,27 +138,28 @@ export interface Quantisation {
 }
 
 /**
- * Scales for `n` rows with weights up to `maxWeight`: a softmax gradient lies in [-w, w] and a hessian in
- * [0, w / 4], so with `L = bitlen(n)` and `W = ceil(log2 w)` the gradient unit is 2^-(51 - L - W) (any sum of
- * at most n rows stays below 2^51, exact in a float64) and the hessian unit 2^-(min(51, 63 - L) - L - W),
- * which leaves the low L bits of its 64-bit lane for the row count. 200,000 rows of weight <= 1: 2^-33 and
- * 2^-27.
+ * Scales for `n` rows with weights up to `maxWeight`. A softmax gradient lies in [-w, w] and a hessian in
+ * [0, w / 4]; a row's quantised pair is two int32 and a histogram bin holds 64-bit sums. With `L = bitlen(n)`
+ * and `W = ceil(log2 w)`: the gradient unit is 2^-min(51 - L - W, 30 - W) (a row fits an int32, any sum of
+ * at most n rows stays below 2^51, exact in a float64) and the hessian unit 2^-min(min(51, 63 - L) - L - W,
+ * 32 - W), which leaves the low L bits of its 64-bit lane for the row count. 200,000 rows of weight <= 1:
+ * 2^-30 and 2^-27.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { quantisation } from "./hist_kernels.ts";
- * assert.deepEqual(quantisation(200_000, 1), { qg: 2 ** 33, qh: 2 ** 27, cb: 18 });
+ * assert.deepEqual(quantisation(200_000, 1), { qg: 2 ** 30, qh: 2 ** 27, cb: 18 });
  * ```
  */
 export function quantisation(n: number, maxWeight: number): Quantisation {
   const L = Math.max(1, Math.ceil(Math.log2(n + 1)));
   const W = maxWeight > 1 ? Math.ceil(Math.log2(maxWeight)) : 0;
-  const gBits = 51 - L - W, hBits = Math.min(51, 63 - L) - L - W;
-  if (L > 31 || hBits < 8) {
+  const gBits = Math.min(51 - L - W, 30 - W), hBits = Math.min(Math.min(51, 63 - L) - L - W, 32 - W);
+  if (L > 31 || hBits < 8 || gBits < 8) {
     throw new Error(
-      `boosting: ${n} rows with weights up to ${maxWeight} leave ${hBits} bits for a hessian; ` +
-        "fit on fewer rows or scale the weights down",
+      `boosting: ${n} rows with weights up to ${maxWeight} leave ${Math.min(gBits, hBits)} bits for a ` +
+        "gradient or hessian; fit on fewer rows or scale the weights down",
     );
   }
   return { qg: 2 ** gBits, qh: 2 ** hBits, cb: L };

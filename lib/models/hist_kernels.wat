@@ -1,28 +1,39 @@
 ;; The hot loops of the boosting engine (lib/models/boosting_tree.ts), on quantised gradients.
 ;;
-;; A row's gradient pair is one v128 of two i64 lanes: lane 0 the gradient and lane 1 the hessian shifted left
-;; by `cb` bits with 1 in the low `cb` bits (the row count). A histogram bin is the lane-wise sum of its rows'
-;; pairs, so one 16-byte add per row and feature keeps gradient, hessian and count. Integer sums are exact, so
-;; a bin does not depend on the order its rows are added in. Every pointer is a byte offset in the memory.
+;; A row's gradient pair is 8 bytes: two i32, the quantised gradient and hessian. A histogram bin is one v128
+;; of two i64 lanes: the sum of the gradients, and the sum of the hessians shifted left by `cb` bits plus the
+;; row count in the low `cb` bits. A row's pair is widened to that form once ($wide), so one 16-byte add per row
+;; and feature keeps gradient, hessian and count. Integer sums are exact, so a bin does not depend on the
+;; order its rows are added in. Every pointer is a byte offset in the memory.
 ;;
 ;; Source of lib/models/hist_kernels_wasm.ts: `deno task build:kernels` (wat2wasm from Debian's wabt) rebuilds it.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
+  ;; The pair at p widened to a bin's form: (g, (h << cb) | 1), with m = (1, 2^cb).
+  (func $wide (param $p i32) (param $m v128) (result v128)
+    (i64x2.add (i64x2.mul (i64x2.extend_low_i32x4_s (v128.load64_zero (local.get $p))) (local.get $m))
+      (v128.const i64x2 0 1)))
+
+  ;; (1, 2^cb)
+  (func $mul (param $cb i32) (result v128)
+    (i64x2.replace_lane 1 (v128.const i64x2 1 1) (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $cb)))))
+
   ;; hist += pairs[s] at bin rows[idx[s] * S + offs[b]] of local feature b (bins of 16 bytes, 256 per
   ;; feature), for positions s in [lo, hi) and local features b < nf (any features: a list of offsets).
   (func (export "fill_list")
         (param $hist i32) (param $rows i32) (param $S i32) (param $idx i32) (param $pairs i32)
-        (param $lo i32) (param $hi i32) (param $offs i32) (param $nf i32)
+        (param $lo i32) (param $hi i32) (param $offs i32) (param $nf i32) (param $cb i32)
     (local $s i32) (local $base i32) (local $k i32) (local $o i32) (local $oEnd i32) (local $a i32)
-    (local $v v128)
+    (local $v v128) (local $m v128)
     (if (i32.or (i32.ge_u (local.get $lo) (local.get $hi)) (i32.eqz (local.get $nf))) (then (return)))
+    (local.set $m (call $mul (local.get $cb)))
     (local.set $oEnd (i32.add (local.get $offs) (i32.shl (local.get $nf) (i32.const 2))))
     (local.set $s (local.get $lo))
     (loop $row
       (local.set $base (i32.add (local.get $rows)
         (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $s) (i32.const 2)))) (local.get $S))))
-      (local.set $v (v128.load (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 4)))))
+      (local.set $v (call $wide (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 3))) (local.get $m)))
       (local.set $k (local.get $hist))
       (local.set $o (local.get $offs))
       (loop $feat
@@ -57,23 +68,24 @@
         (then (i32.load (i32.add (local.get $sample) (i32.shl (local.get $s) (i32.const 2)))))
         (else (local.get $s))))
       (i32.store (i32.add (local.get $idx) (i32.shl (local.get $s) (i32.const 2))) (local.get $i))
-      (v128.store (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 4)))
-        (v128.load (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 4)))))
+      (i64.store (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 3)))
+        (i64.load (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 3)))))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $s) (local.get $hi)))))
 
   ;; The sums of q[i] for i = sample[s] (sample != 0) or s, s < m, written as three f64 at out: gradient,
   ;; hessian (quantised units) and count.
   (func (export "total") (param $q i32) (param $sample i32) (param $m i32) (param $cb i32) (param $out i32)
-    (local $s i32) (local $i i32) (local $acc v128) (local $l1 i64)
+    (local $s i32) (local $i i32) (local $acc v128) (local $l1 i64) (local $mm v128)
     (local.set $acc (v128.const i64x2 0 0))
+    (local.set $mm (call $mul (local.get $cb)))
     (if (i32.gt_u (local.get $m) (i32.const 0)) (then
       (loop $l
         (local.set $i (if (result i32) (local.get $sample)
           (then (i32.load (i32.add (local.get $sample) (i32.shl (local.get $s) (i32.const 2)))))
           (else (local.get $s))))
         (local.set $acc (i64x2.add (local.get $acc)
-          (v128.load (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 4))))))
+          (call $wide (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 3))) (local.get $mm))))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $s) (local.get $m))))))
     (local.set $l1 (i64x2.extract_lane 1 (local.get $acc)))
@@ -101,8 +113,8 @@
         (local.get $t)))
       (local.set $d (select (local.get $l) (local.get $r) (local.get $goL)))
       (i32.store (i32.add (local.get $di) (i32.shl (local.get $d) (i32.const 2))) (local.get $i))
-      (v128.store (i32.add (local.get $dp) (i32.shl (local.get $d) (i32.const 4)))
-        (v128.load (i32.add (local.get $sp) (i32.shl (local.get $s) (i32.const 4)))))
+      (i64.store (i32.add (local.get $dp) (i32.shl (local.get $d) (i32.const 3)))
+        (i64.load (i32.add (local.get $sp) (i32.shl (local.get $s) (i32.const 3)))))
       (local.set $l (i32.add (local.get $l) (local.get $goL)))
       (local.set $r (i32.sub (local.get $r) (i32.xor (local.get $goL) (i32.const 1))))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
@@ -178,10 +190,11 @@
   ;; then two rows at a time are added.
   (func (export "fill")
         (param $hist i32) (param $rows i32) (param $S i32) (param $idx i32) (param $pairs i32)
-        (param $lo i32) (param $hi i32) (param $f0 i32) (param $nf i32) (param $sc i32)
+        (param $lo i32) (param $hi i32) (param $f0 i32) (param $nf i32) (param $sc i32) (param $cb i32)
     (local $c0 i32) (local $c1 i32) (local $s i32) (local $j i32) (local $src i32) (local $e i32)
-    (local $k i32) (local $a i32) (local $v1 v128) (local $v2 v128) (local $p i32) (local $pe i32)
+    (local $k i32) (local $a i32) (local $v1 v128) (local $v2 v128) (local $p i32) (local $pe i32) (local $m v128)
     (if (i32.or (i32.ge_u (local.get $lo) (local.get $hi)) (i32.eqz (local.get $nf))) (then (return)))
+    (local.set $m (call $mul (local.get $cb)))
     (local.set $c0 (local.get $lo))
     (loop $chunk
       (local.set $c1 (i32.add (local.get $c0) (i32.const 256)))
@@ -202,8 +215,8 @@
       (local.set $e (i32.sub (local.get $c1) (i32.and (i32.sub (local.get $c1) (local.get $c0)) (i32.const 1))))
       (if (i32.lt_u (local.get $s) (local.get $e)) (then
         (loop $two
-          (local.set $v1 (v128.load (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 4)))))
-          (local.set $v2 (v128.load offset=16 (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 4)))))
+          (local.set $v1 (call $wide (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 3))) (local.get $m)))
+          (local.set $v2 (call $wide (i32.add (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 3))) (i32.const 8)) (local.get $m)))
           (local.set $k (local.get $hist))
           (local.set $p (local.get $j))
           (local.set $pe (i32.add (local.get $j) (local.get $nf)))
@@ -220,7 +233,7 @@
           (br_if $two (i32.lt_u (local.get $s) (local.get $e))))))
       ;; the last row of an odd chunk
       (if (i32.lt_u (local.get $s) (local.get $c1)) (then
-        (local.set $v1 (v128.load (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 4)))))
+        (local.set $v1 (call $wide (i32.add (local.get $pairs) (i32.shl (local.get $s) (i32.const 3))) (local.get $m)))
         (local.set $k (local.get $hist))
         (local.set $p (local.get $j))
         (local.set $pe (i32.add (local.get $j) (local.get $nf)))
@@ -233,21 +246,77 @@
       (local.set $c0 (local.get $c1))
       (br_if $chunk (i32.lt_u (local.get $c0) (local.get $hi)))))
 
-  ;; q[i] = (round(g[i] * qg), (round(h[i] * qh) << cb) | 1) for i in [lo, hi) (g, h: f64 arrays).
-  (func (export "quantise")
-        (param $q i32) (param $g i32) (param $h i32) (param $lo i32) (param $hi i32) (param $qg f64) (param $qh f64)
-        (param $cb i32)
-    (local $i i32) (local $shift i64)
+;; exp(x) for x <= 0 (0 below -700): 2^k * e^r with |r| <= ln2 / 2, e^r by its Taylor series to r^12
+  ;; (relative error ~1e-15; far below the gradient unit). Pure float64 arithmetic, so the same everywhere.
+  (func $exp (param $x f64) (result f64)
+    (local $k f64) (local $r f64)
+    (if (f64.lt (local.get $x) (f64.const -700)) (then (return (f64.const 0))))
+    (local.set $k (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
+    (local.set $r (f64.sub (f64.sub (local.get $x) (f64.mul (local.get $k) (f64.const 0.6931471803691238)))
+      (f64.mul (local.get $k) (f64.const 1.9082149292705877e-10))))
+    (f64.mul
+      (f64.reinterpret_i64 (i64.shl (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52)))
+      (f64.add (f64.const 1) (f64.mul (local.get $r) (f64.add (f64.const 1) (f64.mul (local.get $r)
+      (f64.add (f64.const 0.5) (f64.mul (local.get $r) (f64.add (f64.const 0.16666666666666666) (f64.mul (local.get $r)
+      (f64.add (f64.const 0.041666666666666664) (f64.mul (local.get $r) (f64.add (f64.const 0.008333333333333333)
+      (f64.mul (local.get $r) (f64.add (f64.const 0.001388888888888889) (f64.mul (local.get $r)
+      (f64.add (f64.const 1.984126984126984e-4) (f64.mul (local.get $r) (f64.add (f64.const 2.48015873015873e-5)
+      (f64.mul (local.get $r) (f64.add (f64.const 2.7557319223985893e-6) (f64.mul (local.get $r)
+      (f64.add (f64.const 2.755731922398589e-7) (f64.mul (local.get $r) (f64.add (f64.const 2.505210838544172e-8)
+      (f64.mul (local.get $r) (f64.const 2.08767569878681e-9)))))))))))))))))))))))))))
+
+  ;; Softmax gradients of rows [lo, hi) over k classes, quantised: for class c, the pair at q[c] + 8 i is
+  ;; (round(w (p - [y = c]) qg), round(w max(p (1 - p), 1e-16) qh)) as two i32. raw: n x k f64 scores; the
+  ;; label is byte `yOff` of row i (stride S); w: f64 weights; qs: k i32 pointers; e: k f64 of scratch.
+  (func (export "gradients")
+        (param $raw i32) (param $k i32) (param $rows i32) (param $S i32) (param $yOff i32) (param $w i32)
+        (param $lo i32) (param $hi i32) (param $qs i32) (param $qg f64) (param $qh f64) (param $e i32)
+    (local $i i32) (local $c i32) (local $r i32) (local $mx f64) (local $z f64) (local $p f64) (local $wi f64)
+    (local $y i32) (local $a i32)
     (if (i32.ge_u (local.get $lo) (local.get $hi)) (then (return)))
-    (local.set $shift (i64.extend_i32_u (local.get $cb)))
     (local.set $i (local.get $lo))
-    (loop $l
-      (i64.store (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 4)))
-        (i64.trunc_sat_f64_s (f64.nearest (f64.mul (f64.load (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 3)))) (local.get $qg)))))
-      (i64.store offset=8 (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 4)))
-        (i64.or (i64.shl (i64.trunc_sat_f64_s (f64.nearest (f64.mul (f64.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 3)))) (local.get $qh))))
-                         (local.get $shift))
-                (i64.const 1)))
+    (loop $row
+      (local.set $r (i32.add (local.get $raw) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
+      (local.set $mx (f64.load (local.get $r)))
+      (local.set $c (i32.const 1))
+      (block $mxd (loop $m
+        (br_if $mxd (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $mx (f64.max (local.get $mx) (f64.load (i32.add (local.get $r) (i32.shl (local.get $c) (i32.const 3))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $m)))
+      (local.set $z (f64.const 0))
+      (local.set $c (i32.const 0))
+      (loop $ex
+        (local.set $p (call $exp (f64.sub (f64.load (i32.add (local.get $r) (i32.shl (local.get $c) (i32.const 3)))) (local.get $mx))))
+        (f64.store (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 3))) (local.get $p))
+        (local.set $z (f64.add (local.get $z) (local.get $p)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $ex (i32.lt_u (local.get $c) (local.get $k))))
+      (local.set $wi (f64.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
+      (local.set $y (i32.load8_u (i32.add (i32.add (local.get $rows) (local.get $yOff)) (i32.mul (local.get $i) (local.get $S)))))
+      (local.set $c (i32.const 0))
+      (loop $cl
+        (local.set $p (f64.div (f64.load (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 3)))) (local.get $z)))
+        (local.set $a (i32.add (i32.load (i32.add (local.get $qs) (i32.shl (local.get $c) (i32.const 2)))) (i32.shl (local.get $i) (i32.const 3))))
+        (i32.store (local.get $a) (i32.trunc_sat_f64_s (f64.nearest (f64.mul (f64.mul (local.get $wi)
+          (f64.sub (local.get $p) (f64.convert_i32_u (i32.eq (local.get $y) (local.get $c))))) (local.get $qg)))))
+        (i32.store offset=4 (local.get $a) (i32.trunc_sat_f64_s (f64.nearest (f64.mul (f64.mul (local.get $wi)
+          (f64.max (f64.mul (local.get $p) (f64.sub (f64.const 1) (local.get $p))) (f64.const 1e-16))) (local.get $qh)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $cl (i32.lt_u (local.get $c) (local.get $k))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (local.get $hi)))))
+      (br_if $row (i32.lt_u (local.get $i) (local.get $hi)))))
+
+  ;; raw[idx[s] * k + c] += v for s in [lo, hi) (raw: f64).
+  (func (export "add_scores") (param $idx i32) (param $lo i32) (param $hi i32) (param $raw i32) (param $k i32)
+        (param $c i32) (param $v f64)
+    (local $s i32) (local $a i32)
+    (if (i32.ge_u (local.get $lo) (local.get $hi)) (then (return)))
+    (local.set $s (local.get $lo))
+    (loop $l
+      (local.set $a (i32.add (local.get $raw) (i32.shl (i32.add (i32.mul (i32.load (i32.add (local.get $idx)
+        (i32.shl (local.get $s) (i32.const 2)))) (local.get $k)) (local.get $c)) (i32.const 3))))
+      (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (local.get $v)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $s) (local.get $hi)))))
 )
