@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type BinnedData, binRows, computeBinEdges } from "./binning.ts";
+import { binLookup, type BinnedData, binSampleRows, binValues, featureEdges } from "./binning.ts";
 import {
   addBinnedTreeOutput,
   type BoostingTreeParams,
@@ -67,6 +67,12 @@ export interface BoostingJob {
   quant: Quantisation;
   /** Per thread, 8 bytes a class of scratch for the gradients kernel. */
   gradScratch: number[];
+  /**
+   * What the threads bin at the start (each its block of features, see `runBoosting`): the feature values
+   * (fitting rows, then validation rows), and room for 256 edges a feature. `data.edges` and `data.nBins` are
+   * filled then.
+   */
+  binning: { x: Float64Array[]; edges: Float64Array; maxBins: number; sampleRows: number };
   /** n x k raw scores; filled by the loop. */
   raw: Float64Array;
   init: Float64Array;
@@ -136,6 +142,7 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     cand: a(8 * candidateSlots(N, K)),
     trees: N * K * treeBytes,
     val: nVal > 0 ? a(nVal * stride) + a(8 * nVal) + a(8 * K * nVal) + a(8 * nVal) : 0,
+    x: F * a(8 * (n + nVal)) + a(8 * F * 256) + a(4 * F),
   };
   const total = Object.values(sizes).reduce((s, v) => s + v, 0);
   const memory = (input.memory ?? kernelMemory)(total);
@@ -156,16 +163,16 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     }
     if (w > maxWeight) maxWeight = w;
   }
-  const fitCols = columns.map((c) => c.subarray(0, n));
-  const edges = computeBinEdges(fitCols, input.maxBins, input.binSampleRows, deriveSeed(p.seed, 0x5eed));
+  // The threads bin their own features (see `_binBlock`): the values go to shared memory first.
+  const x = columns.map((c) => {
+    const v = f64(n + nVal);
+    v.set(c.subarray(0, n + nVal));
+    return v;
+  });
+  const edgeBuf = f64(F * 256), nBins = new Int32Array(buf, take(4 * F), F);
   const rows = u8(n * stride);
-  binRows(fitCols, edges, stride, rows);
   for (let i = 0; i < n; i++) rows[i * stride + F] = y[i];
   const cols = u8(n * F);
-  for (let f = 0; f < F; f++) {
-    const o = f * n;
-    for (let i = 0; i < n; i++) cols[o + i] = rows[i * stride + f];
-  }
   const weight = f64(n);
   weight.set(rowWeight.subarray(0, n));
   const data: BinnedData = {
@@ -174,8 +181,8 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     nRows: n,
     nFeatures: F,
     nClasses: K,
-    nBins: Int32Array.from(edges, (e) => e.length + 1),
-    edges,
+    nBins,
+    edges: [],
     rowWeight: weight,
     cols,
   };
@@ -197,7 +204,6 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
   let val: BoostingValidation | null = null;
   if (nVal > 0) {
     const vrows = u8(nVal * stride);
-    binRows(columns.map((c) => c.subarray(n, n + nVal)), edges, stride, vrows);
     for (let i = 0; i < nVal; i++) vrows[i * stride + F] = y[n + i];
     const vw = f64(nVal);
     vw.set(rowWeight.subarray(n, n + nVal));
@@ -211,6 +217,7 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     qList,
     gradScratch,
     quant: quantisation(n, maxWeight),
+    binning: { x, edges: edgeBuf, maxBins: input.maxBins, sampleRows: input.binSampleRows },
     raw,
     init: Float64Array.from(input.init),
     val,
@@ -307,6 +314,10 @@ export function runBoosting(
     counts: job.counts,
   };
   const kernels = histKernels(job.memory), buffer = job.memory.buffer;
+  _binBlock(job, Math.floor((thread * F) / nThreads), Math.floor(((thread + 1) * F) / nThreads));
+  barrier();
+  const { edges } = job.binning;
+  data.edges = Array.from({ length: F }, (_, f) => edges.subarray(f * 256, f * 256 + data.nBins[f] - 1));
   const growths = Array.from(
     { length: K },
     (_, c) => new TreeGrowth(data, p, kernels, job.trees[thread][c], buffer, quant, ex, c),
@@ -387,6 +398,27 @@ export function runBoosting(
   // The dropped rounds' splits do not count in the importance.
   const kept = roundsKept < roundsRun ? gainAfter[roundsKept - 1] : gain;
   return { trees: trees.slice(0, roundsKept * K), gain: kept, roundsRun, roundsKept, validationLoss: losses };
+}
+
+/**
+ * Bins features [fLo, fHi): edges from the seeded sample of rows (the same rows for every feature and thread),
+ * then the bytes of those features in the row-major and column-major copies and in the validation rows.
+ */
+function _binBlock(job: BoostingJob, fLo: number, fHi: number): void {
+  const { data, val, binning: b } = job, n = data.nRows, S = data.stride;
+  if (fLo >= fHi) return;
+  const sample = binSampleRows(n, b.sampleRows, deriveSeed(job.params.seed, 0x5eed));
+  const scratch = new Float64Array(sample === null ? n : sample.length);
+  for (let f = fLo; f < fHi; f++) {
+    const col = b.x[f], e = featureEdges(col.subarray(0, n), sample, b.maxBins, scratch);
+    b.edges.set(e, f * 256);
+    data.nBins[f] = e.length + 1;
+    const lk = binLookup(e);
+    binValues(lk, col, 0, n, data.cols!, f * n, 1);
+    const c = data.cols!.subarray(f * n, (f + 1) * n), rows = data.rows;
+    for (let i = 0; i < n; i++) rows[i * S + f] = c[i];
+    if (val) binValues(lk, col, n, n + val.nRows, val.rows, f, S);
+  }
 }
 
 function _losses(
