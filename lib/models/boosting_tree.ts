@@ -162,7 +162,6 @@ export class TreeGrowth {
   #done: _Leaf[] = [];
   /** The leaf being split (between `splitNext` and `publishSplit`). */
   #cur: _Leaf | null = null;
-  readonly #u8: Uint8Array;
   readonly #f64: Float64Array;
   readonly #i32: Int32Array;
   readonly #ig: number;
@@ -182,7 +181,6 @@ export class TreeGrowth {
     if (data.stride % 4 !== 0) {
       throw new Error(`boosting: the binned rows' stride must be a multiple of 4, got ${data.stride}`);
     }
-    this.#u8 = new Uint8Array(buffer);
     this.#f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
     this.#i32 = new Int32Array(buffer, 0, buffer.byteLength >> 2);
     this.#ig = 1 / quant.qg, this.#ih = 1 / quant.qh;
@@ -414,14 +412,14 @@ export class TreeGrowth {
       if (e < 0) throw new Error(`boosting: ${this.mem.slots} histogram slots are too few to grow a tree`);
       h = leaves[e].hist, leaves[e].hist = -1;
     }
-    this.#u8.fill(0, h, h + this.#histBytes);
+    this.k.zero(h, this.#histBytes);
     return h;
   }
 
   #move(src: RowSetPtr, dst: RowSetPtr, a: number, b: number, to: number): void {
     if (b <= a) return;
-    this.#u8.copyWithin(dst.idx + 4 * to, src.idx + 4 * a, src.idx + 4 * b);
-    this.#u8.copyWithin(dst.pairs + PAIR_BYTES * to, src.pairs + PAIR_BYTES * a, src.pairs + PAIR_BYTES * b);
+    this.k.copy(dst.idx + 4 * to, src.idx + 4 * a, 4 * (b - a));
+    this.k.copy(dst.pairs + PAIR_BYTES * to, src.pairs + PAIR_BYTES * a, PAIR_BYTES * (b - a));
   }
 
   #newNode(gq: number, hq: number): number {

@@ -50,6 +50,8 @@ export interface HistKernels {
     scratch: number,
   ): void;
   add_scores(idx: number, lo: number, hi: number, raw: number, k: number, c: number, v: number): void;
+  zero(p: number, n: number): void;
+  copy(dst: number, src: number, n: number): void;
   subtract(big: number, small: number, bytes: number): void;
   gather(idx: number, pairs: number, q: number, sample: number, lo: number, hi: number): void;
   total(q: number, sample: number, m: number, cb: number, out: number): void;

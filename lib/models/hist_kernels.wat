@@ -246,28 +246,40 @@
       (local.set $c0 (local.get $c1))
       (br_if $chunk (i32.lt_u (local.get $c0) (local.get $hi)))))
 
-;; exp(x) for x <= 0 (0 below -700): 2^k * e^r with |r| <= ln2 / 2, e^r by its Taylor series to r^12
-  ;; (relative error ~1e-15; far below the gradient unit). Pure float64 arithmetic, so the same everywhere.
+;; exp(x) for x <= 0 (0 below -700): 2^k * e^r with |r| <= ln2 / 2, e^r by its Taylor series to r^11
+  ;; evaluated in Estrin's scheme (short dependency chains; relative error ~1e-14, far below the gradient
+  ;; unit). Pure float64 arithmetic, so the same everywhere.
   (func $exp (param $x f64) (result f64)
-    (local $k f64) (local $r f64)
+    (local $k f64) (local $r f64) (local $r2 f64) (local $r4 f64)
     (if (f64.lt (local.get $x) (f64.const -700)) (then (return (f64.const 0))))
     (local.set $k (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
     (local.set $r (f64.sub (f64.sub (local.get $x) (f64.mul (local.get $k) (f64.const 0.6931471803691238)))
       (f64.mul (local.get $k) (f64.const 1.9082149292705877e-10))))
+    (local.set $r2 (f64.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64.mul (local.get $r2) (local.get $r2)))
     (f64.mul
       (f64.reinterpret_i64 (i64.shl (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52)))
-      (f64.add (f64.const 1) (f64.mul (local.get $r) (f64.add (f64.const 1) (f64.mul (local.get $r)
-      (f64.add (f64.const 0.5) (f64.mul (local.get $r) (f64.add (f64.const 0.16666666666666666) (f64.mul (local.get $r)
-      (f64.add (f64.const 0.041666666666666664) (f64.mul (local.get $r) (f64.add (f64.const 0.008333333333333333)
-      (f64.mul (local.get $r) (f64.add (f64.const 0.001388888888888889) (f64.mul (local.get $r)
-      (f64.add (f64.const 1.984126984126984e-4) (f64.mul (local.get $r) (f64.add (f64.const 2.48015873015873e-5)
-      (f64.mul (local.get $r) (f64.add (f64.const 2.7557319223985893e-6) (f64.mul (local.get $r)
-      (f64.add (f64.const 2.755731922398589e-7) (f64.mul (local.get $r) (f64.add (f64.const 2.505210838544172e-8)
-      (f64.mul (local.get $r) (f64.const 2.08767569878681e-9)))))))))))))))))))))))))))
+      (f64.add
+        (f64.add
+          (f64.add (f64.const 1) (local.get $r))
+          (f64.mul (local.get $r2)
+            (f64.add (f64.const 0.5) (f64.mul (local.get $r) (f64.const 0.16666666666666666)))))
+        (f64.mul (local.get $r4)
+          (f64.add
+            (f64.add
+              (f64.add (f64.const 0.041666666666666664) (f64.mul (local.get $r) (f64.const 0.008333333333333333)))
+              (f64.mul (local.get $r2)
+                (f64.add (f64.const 0.001388888888888889) (f64.mul (local.get $r) (f64.const 1.984126984126984e-4)))))
+            (f64.mul (local.get $r4)
+              (f64.add
+                (f64.add (f64.const 2.48015873015873e-5) (f64.mul (local.get $r) (f64.const 2.7557319223985893e-6)))
+                (f64.mul (local.get $r2)
+                  (f64.add (f64.const 2.755731922398589e-7) (f64.mul (local.get $r) (f64.const 2.505210838544172e-8)))))))))))
 
   ;; Softmax gradients of rows [lo, hi) over k classes, quantised: for class c, the pair at q[c] + 8 i is
-  ;; (round(w (p - [y = c]) qg), round(w max(p (1 - p), 1e-16) qh)) as two i32. raw: n x k f64 scores; the
-  ;; label is byte `yOff` of row i (stride S); w: f64 weights; qs: k i32 pointers; e: k f64 of scratch.
+  ;; (round(w (p - [y = c]) qg), round(w max(p (1 - p), 1e-16) qh)) as two i32, p = e^(raw - max) * (1 / sum).
+  ;; raw: n x k f64 scores; the label is byte `yOff` of row i (stride S); w: f64 weights; qs: k i32 pointers;
+  ;; e: k f64 of scratch.
   (func (export "gradients")
         (param $raw i32) (param $k i32) (param $rows i32) (param $S i32) (param $yOff i32) (param $w i32)
         (param $lo i32) (param $hi i32) (param $qs i32) (param $qg f64) (param $qh f64) (param $e i32)
@@ -292,11 +304,12 @@
         (local.set $z (f64.add (local.get $z) (local.get $p)))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br_if $ex (i32.lt_u (local.get $c) (local.get $k))))
+      (local.set $z (f64.div (f64.const 1) (local.get $z)))
       (local.set $wi (f64.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
       (local.set $y (i32.load8_u (i32.add (i32.add (local.get $rows) (local.get $yOff)) (i32.mul (local.get $i) (local.get $S)))))
       (local.set $c (i32.const 0))
       (loop $cl
-        (local.set $p (f64.div (f64.load (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 3)))) (local.get $z)))
+        (local.set $p (f64.mul (f64.load (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 3)))) (local.get $z)))
         (local.set $a (i32.add (i32.load (i32.add (local.get $qs) (i32.shl (local.get $c) (i32.const 2)))) (i32.shl (local.get $i) (i32.const 3))))
         (i32.store (local.get $a) (i32.trunc_sat_f64_s (f64.nearest (f64.mul (f64.mul (local.get $wi)
           (f64.sub (local.get $p) (f64.convert_i32_u (i32.eq (local.get $y) (local.get $c))))) (local.get $qg)))))
@@ -319,4 +332,9 @@
       (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (local.get $v)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $s) (local.get $hi)))))
+;; n zero bytes from p; n bytes from src to dst (memory.fill / memory.copy: memset and memmove).
+  (func (export "zero") (param $p i32) (param $n i32)
+    (memory.fill (local.get $p) (i32.const 0) (local.get $n)))
+  (func (export "copy") (param $dst i32) (param $src i32) (param $n i32)
+    (memory.copy (local.get $dst) (local.get $src) (local.get $n)))
 )

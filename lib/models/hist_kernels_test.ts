@@ -477,13 +477,14 @@ const _EXP_TERMS = [
 ];
 const _bits = new BigInt64Array(1), _bitsF = new Float64Array(_bits.buffer);
 
-/** The kernel's exp(x) for x <= 0, operation for operation: 2^k e^r, e^r by Horner to r^12. */
+/** The kernel's exp(x) for x <= 0, operation for operation: 2^k e^r, e^r to r^11 in Estrin's scheme. */
 function kernelExp(x: number): number {
   if (x < -700) return 0;
   const k = roundHalfEven(x * 1.4426950408889634);
   const r = x - k * 0.6931471803691238 - k * 1.9082149292705877e-10;
-  let poly = _EXP_TERMS[_EXP_TERMS.length - 1];
-  for (let j = _EXP_TERMS.length - 2; j >= 0; j--) poly = _EXP_TERMS[j] + r * poly;
+  const c = _EXP_TERMS, r2 = r * r, r4 = r2 * r2;
+  const poly = (c[0] + r) + r2 * (c[2] + r * c[3]) +
+    r4 * ((c[4] + r * c[5]) + r2 * (c[6] + r * c[7]) + r4 * ((c[8] + r * c[9]) + r2 * (c[10] + r * c[11])));
   _bits[0] = BigInt(k + 1023) << 52n;
   return _bitsF[0] * poly;
 }
@@ -509,7 +510,7 @@ function refGradients(
     for (let c = 0; c < k; c++) z += e[c];
     const wi = w[i], y = label(i);
     for (let c = 0; c < k; c++) {
-      const p = e[c] / z;
+      const p = e[c] * (1 / z);
       q[c][2 * i] = roundHalfEven(wi * (p - (y === c ? 1 : 0)) * qg);
       q[c][2 * i + 1] = roundHalfEven(wi * Math.max(p * (1 - p), 1e-16) * qh);
     }
