@@ -264,7 +264,7 @@ export function makeBarrier(sync: Int32Array, nThreads: number): () => void {
       Atomics.notify(sync, 1);
       return;
     }
-    for (let s = 0; s < 2000; s++) if (Atomics.load(sync, 1) !== gen) return;
+    for (let s = 0; s < 30000; s++) if (Atomics.load(sync, 1) !== gen) return;
     while (Atomics.load(sync, 1) === gen) {
       if (Atomics.load(sync, 2) !== 0) throw new Error("another boosting worker failed");
       Atomics.wait(sync, 1, gen, 50);
