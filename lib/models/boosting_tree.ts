@@ -157,6 +157,8 @@ export class TreeGrowth {
   #free: number[] = [];
   #histBytes = 0;
   #rootHist = -1;
+  #q = 0;
+  #samplePtr = 0;
   #contiguous = false;
   /** The leaves of the last finished tree (their row ranges in the partition). */
   #done: _Leaf[] = [];
@@ -234,20 +236,30 @@ export class TreeGrowth {
       Math.floor((ex.thread * m) / N),
       Math.floor(((ex.thread + 1) * m) / N),
     );
-    k.total(q, samplePtr, m, this.quant.cb, mem.scratch);
-    const o = mem.scratch >> 3, G = this.#f64[o], H = this.#f64[o + 1];
-    this.m = m;
+    this.#q = q, this.#samplePtr = samplePtr, this.m = m;
     this.gain.fill(0);
     this.#feature = [], this.#threshold = [], this.#thresholdBin = [], this.#left = [], this.#right = [];
     this.#value = [];
-    this.#rootHist = this.#take();
-    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.#rootHist)];
+    this.#leaves = [];
     this.#nLeaves = 1;
   }
 
-  /** Fills the root histogram from the partition (after the barrier that follows every thread's `start`). */
+  /**
+   * Fills the root histogram from the partition (after the barrier that follows every thread's `start`) and
+   * makes the root: its sums are those of any one feature's bins (every row is in one), or of the pairs
+   * when this thread has no feature of the tree.
+   */
   fillRoot(): void {
-    this.#fill(this.#rootHist, this.mem.sets[0], 0, this.m);
+    const { k, mem, m } = this, cb = this.quant.cb;
+    this.#rootHist = this.#take();
+    this.#fill(this.#rootHist, mem.sets[0], 0, m);
+    if (this.local.length > 0) k.hist_total(this.#rootHist, cb, mem.scratch);
+    else k.total(this.#q, this.#samplePtr, m, cb, mem.scratch);
+    const o = mem.scratch >> 3, G = this.#f64[o], H = this.#f64[o + 1];
+    if (this.#f64[o + 2] !== m) {
+      throw new Error(`boosting: the root holds ${this.#f64[o + 2]} rows, not ${m}`);
+    }
+    this.#leaves = [this.#leafOf(this.#newNode(G, H), 0, m, 0, G, H, this.#rootHist)];
   }
 
   /** Adds positions [lo, hi) of `set` into `hist` (this thread's features). */

@@ -51,6 +51,7 @@ export interface HistKernels {
   ): void;
   add_scores(idx: number, lo: number, hi: number, raw: number, k: number, c: number, v: number): void;
   zero(p: number, n: number): void;
+  hist_total(hist: number, cb: number, out: number): void;
   copy(dst: number, src: number, n: number): void;
   subtract(big: number, small: number, bytes: number): void;
   gather(idx: number, pairs: number, q: number, sample: number, lo: number, hi: number): void;

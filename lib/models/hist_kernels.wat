@@ -337,4 +337,20 @@
     (memory.fill (local.get $p) (i32.const 0) (local.get $n)))
   (func (export "copy") (param $dst i32) (param $src i32) (param $n i32)
     (memory.copy (local.get $dst) (local.get $src) (local.get $n)))
+;; The sums of one feature's histogram (its 256 bins at hist), written like `total`: every row is in one bin
+  ;; of each feature, so these are the node's gradient, hessian and count.
+  (func (export "hist_total") (param $hist i32) (param $cb i32) (param $out i32)
+    (local $e i32) (local $acc v128) (local $l1 i64)
+    (local.set $acc (v128.const i64x2 0 0))
+    (local.set $e (i32.add (local.get $hist) (i32.const 4096)))
+    (loop $l
+      (local.set $acc (i64x2.add (local.get $acc) (v128.load (local.get $hist))))
+      (local.set $hist (i32.add (local.get $hist) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.get $hist) (local.get $e))))
+    (local.set $l1 (i64x2.extract_lane 1 (local.get $acc)))
+    (f64.store (local.get $out) (f64.convert_i64_s (i64x2.extract_lane 0 (local.get $acc))))
+    (f64.store offset=8 (local.get $out) (f64.convert_i64_u (i64.shr_u (local.get $l1) (i64.extend_i32_u (local.get $cb)))))
+    (f64.store offset=16 (local.get $out)
+      (f64.convert_i64_u (i64.and (local.get $l1)
+        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $cb))) (i64.const 1))))))
 )
