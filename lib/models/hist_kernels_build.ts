@@ -21,7 +21,12 @@ const _OUT = new URL("./hist_kernels_wasm.ts", import.meta.url);
  * ```
  */
 export async function assembleKernels(wat2wasm = "wat2wasm"): Promise<Uint8Array> {
-  const tmp = await Deno.makeTempFile({ suffix: ".wasm" });
+  // Beside the source (not $TMPDIR), so the task needs no other folder.
+  const tmp = await Deno.makeTempFile({
+    dir: new URL(".", KERNELS_WAT).pathname,
+    prefix: ".kernels-",
+    suffix: ".wasm",
+  });
   try {
     const out = await new Deno.Command(wat2wasm, {
       args: ["--enable-threads", KERNELS_WAT.pathname, "-o", tmp],
