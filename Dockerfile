@@ -71,7 +71,7 @@ RUN apt-get update -qq \
       echo "deno $(node_modules/.bin/deno --version | head -1 | cut -d' ' -f2)"; \
       echo "package-lock.json sha256=$(sha256sum package-lock.json | cut -d' ' -f1)"; \
       echo "# dpkg"; dpkg-query -W -f='${Package}=${Version}\n'; } > /app/VERSIONS.txt \
- && if dpkg-query -W chromium librsvg2-bin >/dev/null 2>&1; then echo "test-only package in the runtime image" >&2; exit 1; fi \
+ && for p in chromium librsvg2-bin wabt; do if dpkg-query -W "$p" >/dev/null 2>&1; then echo "test-only package $p in the runtime image" >&2; exit 1; fi; done \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /root/.cache
 
 COPY deno.json ./
