@@ -65,7 +65,7 @@ export interface BoostingJob {
   q: number[];
   qList: number;
   quant: Quantisation;
-  /** Per thread, 8 bytes a class of scratch for the gradients kernel. */
+  /** Per thread, 16 bytes a class of scratch for the gradients kernel. */
   gradScratch: number[];
   /**
    * What the threads bin at the start (each its block of features, see `runBoosting`): the feature values
@@ -137,7 +137,7 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
     cols: a(n * F),
     weight: a(8 * n),
     raw: a(8 * K * n),
-    q: K * a(PAIR_BYTES * n) + a(4 * K) + N * a(8 * K),
+    q: K * a(PAIR_BYTES * n) + a(4 * K) + N * a(16 * K),
     sets: 2 * K * (a(4 * n) + a(PAIR_BYTES * n)),
     cand: a(8 * candidateSlots(N, K)),
     trees: N * K * treeBytes,
@@ -190,7 +190,7 @@ export function createBoostingJob(input: BoostingJobInput): BoostingJob {
   const q = Array.from({ length: K }, () => take(PAIR_BYTES * n));
   const qList = take(4 * K);
   new Int32Array(buf, qList, K).set(q);
-  const gradScratch = Array.from({ length: N }, () => take(8 * K));
+  const gradScratch = Array.from({ length: N }, () => take(16 * K));
   const sets = Array.from({ length: K }, (): [RowSetPtr, RowSetPtr] => [
     { idx: take(4 * n), pairs: take(PAIR_BYTES * n) },
     { idx: take(4 * n), pairs: take(PAIR_BYTES * n) },

@@ -276,17 +276,103 @@
                 (f64.mul (local.get $r2)
                   (f64.add (f64.const 2.755731922398589e-7) (f64.mul (local.get $r) (f64.const 2.505210838544172e-8)))))))))))
 
+;; $exp on both lanes of x, operation for operation (so each lane equals $exp of it).
+  (func $exp2 (param $x v128) (result v128)
+    (local $k v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $scale v128)
+    (local.set $k (f64x2.nearest (f64x2.mul (local.get $x) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+    (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)))
+      (f64x2.mul (local.get $k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10))))
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    (local.set $scale (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
+      (v128.const i64x2 1023 1023)) (i32.const 52)))
+    (v128.bitselect
+      (v128.const f64x2 0 0)
+      (f64x2.mul (local.get $scale)
+        (f64x2.add
+          (f64x2.add
+            (f64x2.add (v128.const f64x2 1 1) (local.get $r))
+            (f64x2.mul (local.get $r2)
+              (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))))
+          (f64x2.mul (local.get $r4)
+            (f64x2.add
+              (f64x2.add
+                (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664)
+                  (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333)))
+                (f64x2.mul (local.get $r2)
+                  (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889)
+                    (f64x2.mul (local.get $r) (v128.const f64x2 1.984126984126984e-4 1.984126984126984e-4)))))
+              (f64x2.mul (local.get $r4)
+                (f64x2.add
+                  (f64x2.add (v128.const f64x2 2.48015873015873e-5 2.48015873015873e-5)
+                    (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-6 2.7557319223985893e-6)))
+                  (f64x2.mul (local.get $r2)
+                    (f64x2.add (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7)
+                      (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8))))))))))
+      (f64x2.lt (local.get $x) (v128.const f64x2 -700 -700))))
+
   ;; Softmax gradients of rows [lo, hi) over k classes, quantised: for class c, the pair at q[c] + 8 i is
   ;; (round(w (p - [y = c]) qg), round(w max(p (1 - p), 1e-16) qh)) as two i32, p = e^(raw - max) * (1 / sum).
   ;; raw: n x k f64 scores; the label is byte `yOff` of row i (stride S); w: f64 weights; qs: k i32 pointers;
-  ;; e: k f64 of scratch.
+  ;; e: 16 k bytes of scratch.
   (func (export "gradients")
         (param $raw i32) (param $k i32) (param $rows i32) (param $S i32) (param $yOff i32) (param $w i32)
         (param $lo i32) (param $hi i32) (param $qs i32) (param $qg f64) (param $qh f64) (param $e i32)
     (local $i i32) (local $c i32) (local $r i32) (local $mx f64) (local $z f64) (local $p f64) (local $wi f64)
     (local $y i32) (local $a i32)
+    (local $r2 i32) (local $y2 i32) (local $vm v128) (local $vz v128) (local $vp v128) (local $vw v128)
+    (local $vy v128) (local $gq v128) (local $hq v128)
     (if (i32.ge_u (local.get $lo) (local.get $hi)) (then (return)))
     (local.set $i (local.get $lo))
+    ;; Two rows at a time, one in each f64x2 lane (the same operations as the one-row loop below, lane by
+    ;; lane, so the same pairs); e holds k v128.
+    (block $pairsDone (loop $two
+      (br_if $pairsDone (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $hi)))
+      (local.set $r (i32.add (local.get $raw) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
+      (local.set $r2 (i32.add (local.get $r) (i32.shl (local.get $k) (i32.const 3))))
+      (local.set $vm (f64x2.replace_lane 1 (f64x2.splat (f64.load (local.get $r))) (f64.load (local.get $r2))))
+      (local.set $c (i32.const 1))
+      (block $mxd2 (loop $m2
+        (br_if $mxd2 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $vm (f64x2.pmax (local.get $vm)
+          (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $r) (i32.shl (local.get $c) (i32.const 3)))))
+            (f64.load (i32.add (local.get $r2) (i32.shl (local.get $c) (i32.const 3)))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $m2)))
+      (local.set $vz (v128.const f64x2 0 0))
+      (local.set $c (i32.const 0))
+      (loop $ex2
+        (local.set $vp (call $exp2 (f64x2.sub
+          (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $r) (i32.shl (local.get $c) (i32.const 3)))))
+            (f64.load (i32.add (local.get $r2) (i32.shl (local.get $c) (i32.const 3)))))
+          (local.get $vm))))
+        (v128.store (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 4))) (local.get $vp))
+        (local.set $vz (f64x2.add (local.get $vz) (local.get $vp)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $ex2 (i32.lt_u (local.get $c) (local.get $k))))
+      (local.set $vz (f64x2.div (v128.const f64x2 1 1) (local.get $vz)))
+      (local.set $vw (v128.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
+      (local.set $y (i32.load8_u (i32.add (i32.add (local.get $rows) (local.get $yOff)) (i32.mul (local.get $i) (local.get $S)))))
+      (local.set $y2 (i32.load8_u (i32.add (i32.add (i32.add (local.get $rows) (local.get $yOff)) (local.get $S))
+        (i32.mul (local.get $i) (local.get $S)))))
+      (local.set $c (i32.const 0))
+      (loop $cl2
+        (local.set $vp (f64x2.mul (v128.load (i32.add (local.get $e) (i32.shl (local.get $c) (i32.const 4)))) (local.get $vz)))
+        (local.set $vy (f64x2.replace_lane 1 (f64x2.splat (f64.convert_i32_u (i32.eq (local.get $y) (local.get $c))))
+          (f64.convert_i32_u (i32.eq (local.get $y2) (local.get $c)))))
+        (local.set $gq (i32x4.trunc_sat_f64x2_s_zero (f64x2.nearest (f64x2.mul (f64x2.mul (local.get $vw)
+          (f64x2.sub (local.get $vp) (local.get $vy))) (f64x2.splat (local.get $qg))))))
+        (local.set $hq (i32x4.trunc_sat_f64x2_s_zero (f64x2.nearest (f64x2.mul (f64x2.mul (local.get $vw)
+          (f64x2.pmax (f64x2.mul (local.get $vp) (f64x2.sub (v128.const f64x2 1 1) (local.get $vp)))
+            (v128.const f64x2 1e-16 1e-16))) (f64x2.splat (local.get $qh))))))
+        ;; (g_i, h_i, g_i+1, h_i+1)
+        (v128.store (i32.add (i32.load (i32.add (local.get $qs) (i32.shl (local.get $c) (i32.const 2)))) (i32.shl (local.get $i) (i32.const 3)))
+          (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $gq) (local.get $hq)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $cl2 (i32.lt_u (local.get $c) (local.get $k))))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $two)))
+    (if (i32.ge_u (local.get $i) (local.get $hi)) (then (return)))
     (loop $row
       (local.set $r (i32.add (local.get $raw) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
       (local.set $mx (f64.load (local.get $r)))
