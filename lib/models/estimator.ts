@@ -63,6 +63,8 @@ export interface Estimator {
   readonly params: Readonly<Record<string, unknown>>;
   fit(X: FeatureMatrix, y: Int32Array, weights?: Float64Array, options?: FitOptions): Promise<this>;
   predictProba(X: FeatureMatrix): ProbaMatrix;
+  /** Optional: starts the workers `fit` will borrow from `pool`, so they load while the caller prepares rows. */
+  warm?(pool: WorkerPool): void;
   /** Optional: `predictProba`'s exact numbers, possibly computed in `options.pool`'s workers. */
   predictProbaAsync?(X: FeatureMatrix, options?: PredictOptions): Promise<ProbaMatrix>;
   predict(X: FeatureMatrix): Int32Array;

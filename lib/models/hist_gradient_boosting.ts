@@ -161,6 +161,11 @@ export class HistGradientBoosting implements Estimator {
     return this;
   }
 
+  /** Starts the workers a fit with more than one worker borrows from `pool` (see `Estimator.warm`). */
+  warm(pool: WorkerPool): void {
+    if (this.params.nWorkers > 1) pool.warm(_WORKER, this.params.nWorkers);
+  }
+
   /** Softmax of the summed scores, n x nClasses. */
   predictProba(X: FeatureMatrix): ProbaMatrix {
     const f = this.#need("predictProba");

@@ -10,6 +10,7 @@
 /// <reference lib="deno.worker" />
 import { abortJob, type BoostingJob, runBoosting } from "./boosting_engine.ts";
 import { treeBuffers } from "./tree.ts";
+import { compileKernels } from "./hist_kernels.ts";
 import { serveWorker, type WorkerAnswer } from "./worker_pool.ts";
 
 /** Messages the worker accepts (answered with `{ type: "done", task, ... }`). */
@@ -34,4 +35,5 @@ function _handle(msg: BoostingWorkerRequest): WorkerAnswer | undefined {
   }
 }
 
+compileKernels();
 serveWorker(self as unknown as Parameters<typeof serveWorker>[0], _handle);

@@ -113,11 +113,16 @@ const _instances = new WeakMap<WebAssembly.Memory, HistKernels>();
 export function histKernels(memory: WebAssembly.Memory): HistKernels {
   let k = _instances.get(memory);
   if (k === undefined) {
-    _module ??= new WebAssembly.Module(Uint8Array.from(atob(HIST_KERNELS_WASM), (c) => c.charCodeAt(0)));
-    k = new WebAssembly.Instance(_module, { env: { memory } }).exports as unknown as HistKernels;
+    compileKernels();
+    k = new WebAssembly.Instance(_module!, { env: { memory } }).exports as unknown as HistKernels;
     _instances.set(memory, k);
   }
   return k;
+}
+
+/** Compiles the kernels' module now (a worker does it while it starts, not in its first fit). */
+export function compileKernels(): void {
+  _module ??= new WebAssembly.Module(Uint8Array.from(atob(HIST_KERNELS_WASM), (c) => c.charCodeAt(0)));
 }
 
 /** A shared memory of at least `bytes` bytes (whole 64 KiB pages; it cannot grow). */

@@ -144,6 +144,11 @@ export class HistRandomForest implements Estimator {
     return this;
   }
 
+  /** Starts the workers a fit with more than one worker borrows from `pool` (see `Estimator.warm`). */
+  warm(pool: WorkerPool): void {
+    if (this.params.nWorkers > 1) pool.warm(_WORKER, this.params.nWorkers);
+  }
+
   /** Mean of the trees' leaf class distributions, n x nClasses. */
   predictProba(X: FeatureMatrix): ProbaMatrix {
     const f = this.#need("predictProba");

@@ -95,6 +95,30 @@ export class WorkerPool {
   }
 
   /**
+   * Starts up to `n` workers of `module` now (kept for later jobs), so they load their module while the
+   * caller prepares the next job's data. Does nothing while a job runs.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WorkerPool } from "./worker_pool.ts";
+   * using pool = new WorkerPool();
+   * pool.warm(new URL("./_test_worker.ts", import.meta.url), 2);
+   * assert(pool.size === 2 && pool.spawned === 2);
+   * ```
+   */
+  warm(module: URL, n: number): void {
+    this.#checkOpen("start workers");
+    if (this.#busy) return;
+    const list = this.#workers.get(module.href) ?? [];
+    this.#workers.set(module.href, list);
+    while (list.length < n) {
+      list.push(new Worker(module, { type: "module" }));
+      this.#spawned++;
+    }
+  }
+
+  /**
    * Runs `job` with `n` workers of `module` (started on first use, kept for later jobs). If the job fails,
    * its workers are terminated and replaced next time (their state is unknown).
    */

@@ -158,6 +158,7 @@ async function _run(opts: WalkForwardRunOptions, pool: WorkerPool): Promise<Walk
   for (const split of folds) {
     const idx = trainIndices(split);
     const model = makeModel(split.fold);
+    model.warm?.(pool); // its workers load while the fold's rows are gathered (the first fold's start)
     onProgress?.({ fold: split.fold, folds: folds.length, stage: "fit" });
     const t0 = performance.now();
     const tr = _trainRows(X, y, weights, split, idx, gather);
