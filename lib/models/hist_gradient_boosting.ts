@@ -263,7 +263,7 @@ function _prior(y: Int32Array, rowW: Float64Array, n: number, K: number): number
 /** The memory of one-thread fits, kept from fit to fit (fresh memory is slow to touch). */
 let _solo: WebAssembly.Memory | null = null;
 function _soloMemory(bytes: number): WebAssembly.Memory {
-  if (_solo === null || _solo.buffer.byteLength < bytes) _solo = kernelMemory(bytes + (bytes >> 3));
+  if (_solo === null || _solo.buffer.byteLength < bytes) _solo = kernelMemory(bytes, bytes >> 3);
   return _solo;
 }
 

@@ -125,14 +125,18 @@ export function compileKernels(): void {
   _module ??= new WebAssembly.Module(Uint8Array.from(atob(HIST_KERNELS_WASM), (c) => c.charCodeAt(0)));
 }
 
-/** A shared memory of at least `bytes` bytes (whole 64 KiB pages; it cannot grow). */
-export function kernelMemory(bytes: number): WebAssembly.Memory {
-  const pages = Math.max(1, Math.ceil(bytes / 65536));
-  if (pages > 65536) {
+/**
+ * A shared memory of at least `bytes` bytes (whole 64 KiB pages; it cannot grow), plus up to `spare` bytes
+ * more within WebAssembly's 4 GiB, so that a slightly larger later request can reuse it.
+ */
+export function kernelMemory(bytes: number, spare = 0): WebAssembly.Memory {
+  const need = Math.max(1, Math.ceil(bytes / 65536));
+  if (need > 65536) {
     throw new Error(
       `boosting: the fit needs ${bytes} bytes of working memory, more than WebAssembly's 4 GiB; fit on fewer rows`,
     );
   }
+  const pages = Math.min(65536, Math.max(need, Math.ceil((bytes + spare) / 65536)));
   return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
 

@@ -640,6 +640,13 @@ Deno.test("quantisation bounds: 200k rows of weight 1, a weight of 3, and too ma
   assert.throws(() => quantisation(2 ** 32, 1), /4294967296 rows/);
 });
 
+Deno.test("kernelMemory: whole pages, spare bytes on top, and more than 4 GiB refused with the size", () => {
+  assert.equal(kernelMemory(100).buffer.byteLength, 65536);
+  assert.equal(kernelMemory(70_000, 70_000 >> 3).buffer.byteLength, 2 * 65536);
+  assert.equal(kernelMemory(65536, 65536).buffer.byteLength, 2 * 65536);
+  assert.throws(() => kernelMemory(2 ** 32 + 1, 0), /4294967297 bytes .* 4 GiB/);
+});
+
 Deno.test("boosting grows the same trees when evicted histograms are rebuilt from rows (histSlots 3)", () => {
   const { X, y } = plantedSignal(2000, 6, 7, 0.5);
   for (const rowFraction of [1, 0.7]) {

@@ -15,6 +15,7 @@
  * @module
  */
 import { CandlelabError } from "../util/errors.ts";
+import { kernelMemory } from "./hist_kernels.ts";
 
 /** A reply from a worker to a task. */
 export interface TaskReply {
@@ -88,8 +89,7 @@ export class WorkerPool {
     this.#checkOpen("use scratch memory");
     const have = this.#memories.get(name);
     if (have && have.buffer.byteLength >= bytes) return have;
-    const pages = Math.min(65536, Math.ceil((bytes + (bytes >> 3)) / 65536));
-    const mem = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const mem = kernelMemory(bytes, bytes >> 3); // 1/8 extra, as scratch
     this.#memories.set(name, mem);
     return mem;
   }
