@@ -186,6 +186,7 @@ export class TreeGrowth {
     this.#f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
     this.#i32 = new Int32Array(buffer, 0, buffer.byteLength >> 2);
     this.#ig = 1 / quant.qg, this.#ih = 1 / quant.qh;
+    for (let s = mem.slots - 1; s >= 0; s--) this.#free.push(mem.hist + s * mem.slotBytes);
     this.gain = new Float64Array(data.nFeatures);
   }
 
@@ -218,9 +219,6 @@ export class TreeGrowth {
       throw new Error(
         `boosting: ${nLocal} features need ${this.#histBytes} bytes a histogram, have ${mem.slotBytes}`,
       );
-    }
-    if (this.#free.length === 0 && this.#leaves.length === 0) {
-      for (let s = mem.slots - 1; s >= 0; s--) this.#free.push(mem.hist + s * mem.slotBytes);
     }
     let samplePtr = 0;
     if (sample !== null) {

@@ -109,13 +109,18 @@ export class WorkerPool {
    */
   warm(module: URL, n: number): void {
     this.#checkOpen("start workers");
-    if (this.#busy) return;
+    if (!this.#busy) this.#start(module, n);
+  }
+
+  /** The workers of `module`, started up to `n`. */
+  #start(module: URL, n: number): Worker[] {
     const list = this.#workers.get(module.href) ?? [];
     this.#workers.set(module.href, list);
     while (list.length < n) {
       list.push(new Worker(module, { type: "module" }));
       this.#spawned++;
     }
+    return list;
   }
 
   /**
@@ -131,12 +136,7 @@ export class WorkerPool {
     }
     this.#busy = true;
     const key = module.href;
-    const list = this.#workers.get(key) ?? [];
-    this.#workers.set(key, list);
-    while (list.length < n) {
-      list.push(new Worker(module, { type: "module" }));
-      this.#spawned++;
-    }
+    const list = this.#start(module, n);
     const leased = list.slice(0, n);
     try {
       return await job(leased);
