@@ -254,14 +254,10 @@ export function binRows(
   columns: readonly Float64Array[],
   edges: readonly Float64Array[],
   stride: number,
-  buffer?: ArrayBufferLike | Uint8Array,
+  buffer?: ArrayBufferLike,
 ): Uint8Array {
   const n = columns.length > 0 ? columns[0].length : 0;
-  const out = buffer instanceof Uint8Array
-    ? buffer.subarray(0, n * stride)
-    : buffer
-    ? new Uint8Array(buffer, 0, n * stride)
-    : new Uint8Array(n * stride);
+  const out = buffer ? new Uint8Array(buffer, 0, n * stride) : new Uint8Array(n * stride);
   for (let f = 0; f < columns.length; f++) binValues(binLookup(edges[f]), columns[f], 0, n, out, f, stride);
   return out;
 }

@@ -73,10 +73,20 @@
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $s) (local.get $hi)))))
 
+;; A bin-form sum as three f64 at out: gradient, hessian (quantised units) and count.
+  (func $storeSums (param $acc v128) (param $cb i32) (param $out i32)
+    (local $l1 i64)
+    (local.set $l1 (i64x2.extract_lane 1 (local.get $acc)))
+    (f64.store (local.get $out) (f64.convert_i64_s (i64x2.extract_lane 0 (local.get $acc))))
+    (f64.store offset=8 (local.get $out) (f64.convert_i64_u (i64.shr_u (local.get $l1) (i64.extend_i32_u (local.get $cb)))))
+    (f64.store offset=16 (local.get $out)
+      (f64.convert_i64_u (i64.and (local.get $l1)
+        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $cb))) (i64.const 1))))))
+
   ;; The sums of q[i] for i = sample[s] (sample != 0) or s, s < m, written as three f64 at out: gradient,
   ;; hessian (quantised units) and count.
   (func (export "total") (param $q i32) (param $sample i32) (param $m i32) (param $cb i32) (param $out i32)
-    (local $s i32) (local $i i32) (local $acc v128) (local $l1 i64) (local $mm v128)
+    (local $s i32) (local $i i32) (local $acc v128) (local $mm v128)
     (local.set $acc (v128.const i64x2 0 0))
     (local.set $mm (call $mul (local.get $cb)))
     (if (i32.gt_u (local.get $m) (i32.const 0)) (then
@@ -88,12 +98,7 @@
           (call $wide (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 3))) (local.get $mm))))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
         (br_if $l (i32.lt_u (local.get $s) (local.get $m))))))
-    (local.set $l1 (i64x2.extract_lane 1 (local.get $acc)))
-    (f64.store (local.get $out) (f64.convert_i64_s (i64x2.extract_lane 0 (local.get $acc))))
-    (f64.store offset=8 (local.get $out) (f64.convert_i64_u (i64.shr_u (local.get $l1) (i64.extend_i32_u (local.get $cb)))))
-    (f64.store offset=16 (local.get $out)
-      (f64.convert_i64_u (i64.and (local.get $l1)
-        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $cb))) (i64.const 1))))))
+    (call $storeSums (local.get $acc) (local.get $cb) (local.get $out)))
 
   ;; Rows at positions [lo, hi) of (srcIdx, srcPairs) go to the same positions of (dstIdx, dstPairs): those
   ;; whose bin col[i * cs + co] <= t first in order, the others after them in reverse order. Returns the
@@ -429,17 +434,12 @@
 ;; The sums of one feature's histogram (its 256 bins at hist), written like `total`: every row is in one bin
   ;; of each feature, so these are the node's gradient, hessian and count.
   (func (export "hist_total") (param $hist i32) (param $cb i32) (param $out i32)
-    (local $e i32) (local $acc v128) (local $l1 i64)
+    (local $e i32) (local $acc v128)
     (local.set $acc (v128.const i64x2 0 0))
     (local.set $e (i32.add (local.get $hist) (i32.const 4096)))
     (loop $l
       (local.set $acc (i64x2.add (local.get $acc) (v128.load (local.get $hist))))
       (local.set $hist (i32.add (local.get $hist) (i32.const 16)))
       (br_if $l (i32.lt_u (local.get $hist) (local.get $e))))
-    (local.set $l1 (i64x2.extract_lane 1 (local.get $acc)))
-    (f64.store (local.get $out) (f64.convert_i64_s (i64x2.extract_lane 0 (local.get $acc))))
-    (f64.store offset=8 (local.get $out) (f64.convert_i64_u (i64.shr_u (local.get $l1) (i64.extend_i32_u (local.get $cb)))))
-    (f64.store offset=16 (local.get $out)
-      (f64.convert_i64_u (i64.and (local.get $l1)
-        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $cb))) (i64.const 1))))))
+    (call $storeSums (local.get $acc) (local.get $cb) (local.get $out)))
 )
